@@ -1,0 +1,14 @@
+import Fluent
+
+/// Every migration, in order. Append only.
+public enum KnotworkMigrations {
+    public static let all: [any Migration] = [
+        CreateUsers(),
+        CreateSessions(),
+        CreateAccessTokens(),
+        CreatePatients(),
+        CreateCareTeams(),
+        CreateLoginAttempts(),
+        CreateAuditTrail(),
+    ]
+}

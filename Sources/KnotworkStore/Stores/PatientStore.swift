@@ -1,0 +1,231 @@
+import Fluent
+import Foundation
+import KnotworkCore
+import SQLKit
+
+extension PatientModel {
+    var domain: Patient {
+        Patient(
+            id: self.id!, recordNumber: self.recordNumber, givenName: self.givenName, familyName: self.familyName,
+            dateOfBirth: CalendarDate(self.dateOfBirth) ?? CalendarDate(year: 1900, month: 1, day: 1)!,
+            sex: AdministrativeSex(rawValue: self.sex) ?? .unknown, phone: self.phone, email: self.email,
+            addressLine: self.addressLine, city: self.city, state: self.state, postalCode: self.postalCode,
+            active: self.active, createdAt: self.createdAt ?? .distantPast, updatedAt: self.updatedAt ?? .distantPast
+        )
+    }
+
+    func apply(_ d: PatientDemographics) {
+        self.givenName = d.givenName
+        self.familyName = d.familyName
+        self.searchGiven = Text.searchKey(d.givenName)
+        self.searchFamily = Text.searchKey(d.familyName)
+        self.dateOfBirth = d.dateOfBirth.description
+        self.sex = d.sex.rawValue
+        self.phone = d.phone
+        self.phoneDigits = d.phone.map(Text.digits)
+        self.email = d.email
+        self.addressLine = d.addressLine
+        self.city = d.city
+        self.state = d.state
+        self.postalCode = d.postalCode
+    }
+}
+
+/// Whose patients a search may return.
+public enum PatientScope: Sendable, Equatable {
+    /// Every patient (front desk and administrator: demographics only).
+    case all
+    /// The patients whose care team the user is on, plus unexpired break-glass grants.
+    case careTeamOf(UUID, now: Date)
+}
+
+/// What the access rule needs to know about one user and one patient.
+public struct PatientRelation: Sendable, Equatable {
+    public var onTeam: Bool
+    public var breakGlass: Bool
+}
+
+public struct PatientStore: Sendable {
+    let database: any Database
+
+    public init(database: any Database) {
+        self.database = database
+    }
+
+    /// The words a name is found by: each word of the folded given and family names, and the same
+    /// words without apostrophes ("o'neil" is also found as "oneil").
+    static func searchTerms(_ d: PatientDemographics) -> Set<String> {
+        var terms = Set<String>()
+        for name in [d.givenName, d.familyName] {
+            for word in Text.searchKey(name).split(whereSeparator: { $0 == " " || $0 == "-" || $0 == "," }) {
+                let w = String(word)
+                terms.insert(w)
+                let bare = w.filter { $0 != "'" && $0 != "’" }
+                if !bare.isEmpty { terms.insert(bare) }
+            }
+        }
+        return terms
+    }
+
+    func writeTerms(_ patientID: UUID, _ d: PatientDemographics) async throws {
+        try await PatientSearchTermModel.query(on: self.database).filter(\.$patient.$id == patientID).delete()
+        for term in Self.searchTerms(d) {
+            let t = PatientSearchTermModel()
+            t.$patient.id = patientID
+            t.term = term
+            try await t.create(on: self.database)
+        }
+    }
+
+    /// Draws the next record number; the row lock makes it safe across instances.
+    func nextRecordNumber() async throws -> String {
+        guard let row = try await self.database.sql.raw(
+            "UPDATE counters SET value = value + 1 WHERE name = 'record_number' RETURNING value").first() else {
+            throw AuditTrailError.missingHead
+        }
+        return Patient.recordNumber(sequence: try row.decode(column: "value", as: Int.self))
+    }
+
+    /// Call inside a transaction.
+    public func create(_ d: PatientDemographics) async throws -> Patient {
+        let m = PatientModel()
+        m.recordNumber = try await self.nextRecordNumber()
+        m.apply(d)
+        m.active = true
+        try await m.create(on: self.database)
+        try await self.writeTerms(m.id!, d)
+        return m.domain
+    }
+
+    public func get(_ id: UUID) async throws -> Patient? {
+        try await PatientModel.find(id, on: self.database)?.domain
+    }
+
+    public func find(recordNumber: String) async throws -> Patient? {
+        try await PatientModel.query(on: self.database).filter(\.$recordNumber == recordNumber.uppercased()).first()?.domain
+    }
+
+    /// Call inside a transaction.
+    public func update(_ id: UUID, _ d: PatientDemographics) async throws -> Patient? {
+        guard let m = try await PatientModel.find(id, on: self.database) else { return nil }
+        m.apply(d)
+        try await m.save(on: self.database)
+        try await self.writeTerms(id, d)
+        return m.domain
+    }
+
+    public func setActive(_ id: UUID, _ active: Bool) async throws -> Patient? {
+        guard let m = try await PatientModel.find(id, on: self.database) else { return nil }
+        m.active = active
+        try await m.save(on: self.database)
+        return m.domain
+    }
+
+    /// Patients with the same name and date of birth: a likely duplicate to show before creating another.
+    public func likelyDuplicates(of d: PatientDemographics, excluding: UUID? = nil) async throws -> [Patient] {
+        var q = PatientModel.query(on: self.database)
+            .filter(\.$searchGiven == Text.searchKey(d.givenName))
+            .filter(\.$searchFamily == Text.searchKey(d.familyName))
+            .filter(\.$dateOfBirth == d.dateOfBirth.description)
+        if let excluding { q = q.filter(\.$id != excluding) }
+        return try await q.limit(10).all().map(\.domain)
+    }
+
+    public func relation(patientID: UUID, userID: UUID, now: Date) async throws -> PatientRelation {
+        async let team = CareTeamMemberModel.query(on: self.database)
+            .filter(\.$patient.$id == patientID).filter(\.$user.$id == userID).count()
+        async let glass = BreakGlassGrantModel.query(on: self.database)
+            .filter(\.$patient.$id == patientID).filter(\.$user.$id == userID).filter(\.$expiresAt > now).count()
+        return PatientRelation(onTeam: try await team > 0, breakGlass: try await glass > 0)
+    }
+
+    public func exists(_ id: UUID) async throws -> Bool {
+        try await PatientModel.query(on: self.database).filter(\.$id == id).count() > 0
+    }
+
+    public func search(_ query: PatientQuery, scope: PatientScope) async throws -> ResultPage<Patient> {
+        let sql = self.database.sql
+        let dialect = Dialect(self.database)
+        var parts: [SQLQueryString] = ["1 = 1"]
+        if !query.includeInactive { parts.append("p.active = \(bind: true)") }
+        if case .careTeamOf(let userID, let now) = scope {
+            parts.append("""
+                p.id IN (SELECT patient_id FROM care_team_members WHERE user_id = \(bind: userID)
+                UNION SELECT patient_id FROM break_glass_grants WHERE user_id = \(bind: userID) AND expires_at > \(bind: now))
+                """)
+        }
+        for term in query.nameTerms.prefix(5) {
+            // A prefix match as a byte range, so that both engines use the index. U+10FFFF sorts after
+            // every other code point in UTF-8 byte order.
+            let upper = term + "\u{10FFFF}"
+            switch dialect {
+            case .postgres:
+                parts.append(#"p.id IN (SELECT patient_id FROM patient_search_terms WHERE term COLLATE "C" >= \#(bind: term) AND term COLLATE "C" < \#(bind: upper))"#)
+            case .sqlite:
+                parts.append("p.id IN (SELECT patient_id FROM patient_search_terms WHERE term >= \(bind: term) AND term < \(bind: upper))")
+            }
+        }
+        if let dob = query.dateOfBirth { parts.append("p.date_of_birth = \(bind: dob.description)") }
+        if let record = query.recordNumber { parts.append("p.record_number = \(bind: record)") }
+        if let digits = query.phoneDigits { parts.append("p.phone_digits LIKE \(bind: "%" + digits + "%")") }
+        let filter = parts.joined(separator: " AND ")
+
+        let total = try await sql.raw("SELECT COUNT(*) AS n FROM patients p WHERE \(filter)").first()?
+            .decode(column: "n", as: Int.self) ?? 0
+        let ids = try await sql.raw("""
+            SELECT p.id FROM patients p WHERE \(filter)
+            ORDER BY p.search_family, p.search_given, p.id
+            LIMIT \(bind: query.perPage) OFFSET \(bind: (query.page - 1) * query.perPage)
+            """).all().map { try $0.decode(column: "id", as: UUID.self) }
+        let models = ids.isEmpty ? [] : try await PatientModel.query(on: self.database).filter(\.$id ~~ ids).all()
+        let byID = Dictionary(uniqueKeysWithValues: models.map { ($0.id!, $0.domain) })
+        return ResultPage(items: ids.compactMap { byID[$0] }, page: query.page, perPage: query.perPage, total: total)
+    }
+
+    // MARK: Care team
+
+    public func careTeam(_ patientID: UUID) async throws -> [CareTeamMember] {
+        try await CareTeamMemberModel.query(on: self.database).filter(\.$patient.$id == patientID)
+            .with(\.$user).sort(\.$createdAt).all()
+            .map { CareTeamMember(user: $0.user.domain, isPrimary: $0.isPrimary) }
+            .sorted { ($0.isPrimary ? 0 : 1, $0.user.displayName) < ($1.isPrimary ? 0 : 1, $1.user.displayName) }
+    }
+
+    /// Replaces the care team. Call inside a transaction; validate with `CareTeamRules` first.
+    public func setCareTeam(_ patientID: UUID, _ members: [CareTeamMember], now: Date) async throws {
+        try await CareTeamMemberModel.query(on: self.database).filter(\.$patient.$id == patientID).delete()
+        for member in members {
+            let m = CareTeamMemberModel()
+            m.$patient.id = patientID
+            m.$user.id = member.user.id
+            m.isPrimary = member.isPrimary
+            m.createdAt = now
+            try await m.create(on: self.database)
+        }
+    }
+
+    public func addToCareTeam(_ patientID: UUID, userID: UUID, primary: Bool, now: Date) async throws {
+        let m = CareTeamMemberModel()
+        m.$patient.id = patientID
+        m.$user.id = userID
+        m.isPrimary = primary
+        m.createdAt = now
+        try await m.create(on: self.database)
+    }
+
+    // MARK: Break-glass
+
+    public func grantBreakGlass(patientID: UUID, userID: UUID, reason: String, now: Date, expires: Date) async throws {
+        let m = BreakGlassGrantModel()
+        m.$patient.id = patientID
+        m.$user.id = userID
+        m.reason = reason
+        m.grantedAt = now
+        m.expiresAt = expires
+        try await m.create(on: self.database)
+    }
+
+    public func count() async throws -> Int {
+        try await PatientModel.query(on: self.database).count()
+    }
+}

@@ -1,0 +1,128 @@
+import Fluent
+import Foundation
+import KnotworkCore
+import KnotworkStore
+import Vapor
+
+/// `knotwork user create --role ROLE --username NAME --name "Display Name"`
+struct UserCommand: AsyncCommandGroup {
+    var help: String { "Manage user accounts" }
+    var commands: [String: any AnyAsyncCommand] { ["create": CreateUserCommand()] }
+}
+
+struct CreateUserCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "role", help: "admin, massage_therapist, physical_therapist, behavioral_health, medical_provider or front_desk")
+        var role: String?
+        @Option(name: "username", help: "Sign-in name") var username: String?
+        @Option(name: "name", help: "Display name") var name: String?
+    }
+
+    var help: String { "Create a user. The password comes from KNOTWORK_NEW_PASSWORD or is asked for." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        let username = UsernamePolicy.normalize(signature.username ?? "")
+        let password = ProcessInfo.processInfo.environment["KNOTWORK_NEW_PASSWORD"]
+            ?? context.console.ask("Password (at least \(PasswordPolicy.minimumLength) characters):".consoleText(), isSecure: true)
+        guard let role = Role(rawValue: signature.role ?? "") else {
+            throw CommandError("--role must be one of " + Role.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        let errors = UsernamePolicy.problems(username) + PasswordPolicy.problems(password, username: username)
+            + (Text.clean(signature.name).isEmpty ? [FieldError("name", "--name is required.")] : [])
+        guard errors.isEmpty else { throw CommandError(errors.map { "\($0.field): \($0.message)" }.joined(separator: "\n")) }
+        let hash = try await app.password.async.hash(password)
+        let now = app.knotwork.clock.now()
+        let user = try await AuditTrail(database: app.db, now: app.knotwork.clock.now).perform(
+            .commandLine("user create"), AuditEntry(.userCreate, entity: "user:\(username)", detail: "role=\(role.rawValue)")
+        ) { db in
+            try await UserStore(database: db).create(username: username, displayName: Text.clean(signature.name), role: role, passwordHash: hash, now: now)
+        }
+        context.console.print("Created \(user.username) (\(user.role.label)).")
+    }
+}
+
+/// `knotwork token create --username NAME --name TOKEN-NAME` prints a new personal access token.
+struct TokenCommand: AsyncCommandGroup {
+    var help: String { "Manage personal access tokens" }
+    var commands: [String: any AnyAsyncCommand] { ["create": CreateTokenCommand()] }
+}
+
+struct CreateTokenCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "username", help: "Whose token") var username: String?
+        @Option(name: "name", help: "What the token is for") var name: String?
+    }
+
+    var help: String { "Create a personal access token and print it once." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        guard let user = try await UserStore(database: app.db).credentials(username: UsernamePolicy.normalize(signature.username ?? ""))?.user,
+              user.active else { throw CommandError("No active user \(signature.username ?? "")") }
+        let name = Text.clean(signature.name).isEmpty ? "cli" : Text.clean(signature.name)
+        let token = PersonalAccessTokens.generate()
+        let now = app.knotwork.clock.now()
+        _ = try await AuditTrail(database: app.db, now: app.knotwork.clock.now).perform(
+            .commandLine("token create"), AuditEntry(.tokenCreate, entity: "token:\(name.prefix(40))", detail: "for \(user.username)")
+        ) { db in
+            try await AccessTokenStore(database: db).create(userID: user.id, name: name, tokenHash: Secrets.hash(token), now: now)
+        }
+        context.console.print(token)
+    }
+}
+
+/// `knotwork audit verify`: exit status 0 when the chain is intact, 1 with the first broken row.
+struct AuditCommand: AsyncCommandGroup {
+    var help: String { "Check the audit trail" }
+    var commands: [String: any AnyAsyncCommand] { ["verify": VerifyAuditCommand()] }
+}
+
+struct VerifyAuditCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+    var help: String { "Verify the audit trail's hash chain and name the first broken link." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        let result = try await AuditReport(database: app.db).verify()
+        try await AuditTrail(database: app.db, now: app.knotwork.clock.now).record(
+            .commandLine("audit verify"), AuditEntry(.auditVerify, entity: "audit_events", outcome: result.isIntact ? .success : .failure))
+        if let broken = result.firstBroken {
+            context.console.error("audit chain BROKEN at row \(broken.seq): \(broken.reason)")
+            throw CommandError("audit chain broken")
+        }
+        context.console.print("audit chain intact: \(result.rowsChecked) rows")
+    }
+}
+
+/// `knotwork seed --patients N`: the demo clinic plus N synthetic patients (for benchmarks).
+struct SeedCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "patients", help: "How many synthetic patients to add") var patients: Int?
+    }
+
+    var help: String { "Seed the demo clinic and N synthetic patients." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        let n = signature.patients ?? 40
+        if try await DemoClinic.seedIfEmpty(app, patients: n) {
+            context.console.print("Seeded the demo clinic with \(n) patients.")
+        } else {
+            try await DemoClinic.addPatients(app, count: n)
+            context.console.print("Added \(n) patients.")
+        }
+    }
+}
+
+struct CommandError: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { self.description = d }
+}
+
+public func registerCommands(_ app: Application) {
+    app.asyncCommands.use(UserCommand(), as: "user")
+    app.asyncCommands.use(TokenCommand(), as: "token")
+    app.asyncCommands.use(AuditCommand(), as: "audit")
+    app.asyncCommands.use(SeedCommand(), as: "seed")
+}

@@ -1,0 +1,165 @@
+import Foundation
+import KnotworkCore
+import KnotworkStore
+import Plot
+import Vapor
+
+struct PatientController {
+    struct SearchParams: Content {
+        var q: String?
+        var dob: String?
+        var record: String?
+        var phone: String?
+        var page: String?
+        var inactive: String?
+    }
+
+    @Sendable func index(req: Request) async throws -> Response {
+        let p = try req.requirePrincipal()
+        let params = (try? req.query.decode(SearchParams.self)) ?? SearchParams()
+        var errors: [FieldError] = []
+        var results: ResultPage<Patient>?
+        do {
+            let query = try PatientQuery.parse(q: params.q, dob: params.dob, record: params.record, phone: params.phone,
+                                               page: params.page, perPage: nil, includeInactive: params.inactive == "1")
+            results = try await PatientActions.search(query, on: req)
+        } catch let v as ValidationFailure {
+            errors = v.errors
+        }
+        let html = Layout.page(PageContext(req, title: "Patients"), PatientViews.index(
+            user: p.user, params: params, errors: errors, results: results, csrf: p.csrfToken))
+        return Layout.response(html, status: errors.isEmpty ? .ok : .unprocessableEntity)
+    }
+
+    struct PatientForm: Content {
+        var givenName: String?
+        var familyName: String?
+        var dateOfBirth: String?
+        var sex: String?
+        var phone: String?
+        var email: String?
+        var addressLine: String?
+        var city: String?
+        var state: String?
+        var postalCode: String?
+        var confirmDuplicate: String?
+
+        var input: PatientInput {
+            PatientInput(givenName: self.givenName, familyName: self.familyName, dateOfBirth: self.dateOfBirth, sex: self.sex,
+                         phone: self.phone, email: self.email, addressLine: self.addressLine, city: self.city,
+                         state: self.state, postalCode: self.postalCode)
+        }
+    }
+
+    @Sendable func new(req: Request) async throws -> Response {
+        let html = Layout.page(PageContext(req, title: "New patient"),
+                               PatientViews.form(action: Paths.newPatientPost, title: "New patient", input: PatientInput(),
+                                                 errors: [], duplicates: [], csrf: req.principal?.csrfToken))
+        return Layout.response(html)
+    }
+
+    @Sendable func create(req: Request) async throws -> Response {
+        let form = try req.content.decode(PatientForm.self)
+        do {
+            let patient = try await PatientActions.create(form.input, confirmDuplicate: form.confirmDuplicate == "1", on: req)
+            return req.redirect(to: Paths.patient(patient.id), redirectType: .normal)
+        } catch let v as ValidationFailure {
+            return self.formPage(req, action: Paths.newPatientPost, title: "New patient", input: form.input, errors: v.errors, duplicates: [])
+        } catch let d as PatientActions.LikelyDuplicate {
+            return self.formPage(req, action: Paths.newPatientPost, title: "New patient", input: form.input, errors: [], duplicates: d.matches)
+        }
+    }
+
+    func formPage(_ req: Request, action: String, title: String, input: PatientInput, errors: [FieldError], duplicates: [Patient]) -> Response {
+        let html = Layout.page(PageContext(req, title: title),
+                               PatientViews.form(action: action, title: title, input: input, errors: errors,
+                                                 duplicates: duplicates, csrf: req.principal?.csrfToken))
+        return Layout.response(html, status: .unprocessableEntity)
+    }
+
+    @Sendable func show(req: Request) async throws -> Response {
+        let p = try req.requirePrincipal()
+        let (patient, team) = try await PatientActions.read(on: req)
+        let candidates = AccessPolicy.teamManagerRoles.contains(p.user.role)
+            ? try await req.users.all().filter { $0.role.isClinician && $0.active } : []
+        let flash = try? req.query.get(String.self, at: "saved")
+        let html = Layout.page(PageContext(req, title: patient.displayName, flash: flash == "1" ? "Saved." : nil),
+                               PatientViews.show(patient: patient, team: team, viewer: p.user, candidates: candidates,
+                                                 breakGlass: req.patientContext?.breakGlass == true, errors: [], csrf: p.csrfToken))
+        return Layout.response(html)
+    }
+
+    @Sendable func edit(req: Request) async throws -> Response {
+        let (patient, _) = try await PatientActions.read(on: req)
+        let input = PatientInput(givenName: patient.givenName, familyName: patient.familyName, dateOfBirth: patient.dateOfBirth.description,
+                                 sex: patient.sex.rawValue, phone: patient.phone, email: patient.email, addressLine: patient.addressLine,
+                                 city: patient.city, state: patient.state, postalCode: patient.postalCode)
+        let html = Layout.page(PageContext(req, title: "Edit \(patient.displayName)"),
+                               PatientViews.form(action: Paths.patient(patient.id), title: "Edit \(patient.displayName)",
+                                                 input: input, errors: [], duplicates: [], csrf: req.principal?.csrfToken))
+        return Layout.response(html)
+    }
+
+    @Sendable func update(req: Request) async throws -> Response {
+        let ctx = try req.requirePatient()
+        let form = try req.content.decode(PatientForm.self)
+        do {
+            let patient = try await PatientActions.update(form.input, on: req)
+            return req.redirect(to: Paths.patient(patient.id) + "?saved=1", redirectType: .normal)
+        } catch let v as ValidationFailure {
+            return self.formPage(req, action: Paths.patient(ctx.patientID), title: "Edit patient", input: form.input, errors: v.errors, duplicates: [])
+        }
+    }
+
+    struct CareTeamForm: Content {
+        var members: [UUID]?
+        var primary: UUID?
+    }
+
+    @Sendable func updateCareTeam(req: Request) async throws -> Response {
+        let ctx = try req.requirePatient()
+        let form = try req.content.decode(CareTeamForm.self)
+        let input = (form.members ?? []).map { PatientActions.MemberInput(userId: $0, primary: $0 == form.primary) }
+        do {
+            _ = try await PatientActions.replaceCareTeam(input, on: req)
+            return req.redirect(to: Paths.patient(ctx.patientID) + "?saved=1", redirectType: .normal)
+        } catch let v as ValidationFailure {
+            let p = try req.requirePrincipal()
+            let (patient, team) = try await PatientActions.read(on: req)
+            let candidates = try await req.users.all().filter { $0.role.isClinician && $0.active }
+            let html = Layout.page(PageContext(req, title: patient.displayName),
+                                   PatientViews.show(patient: patient, team: team, viewer: p.user, candidates: candidates,
+                                                     breakGlass: false, errors: v.errors, csrf: p.csrfToken))
+            return Layout.response(html, status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func deactivate(req: Request) async throws -> Response {
+        let patient = try await PatientActions.setActive(false, on: req)
+        return req.redirect(to: Paths.patient(patient.id) + "?saved=1", redirectType: .normal)
+    }
+
+    @Sendable func reactivate(req: Request) async throws -> Response {
+        let patient = try await PatientActions.setActive(true, on: req)
+        return req.redirect(to: Paths.patient(patient.id) + "?saved=1", redirectType: .normal)
+    }
+
+    struct BreakGlassForm: Content {
+        var recordNumber: String?
+        var reason: String?
+    }
+
+    @Sendable func breakGlass(req: Request) async throws -> Response {
+        let p = try req.requirePrincipal()
+        let form = try req.content.decode(BreakGlassForm.self)
+        do {
+            let patient = try await PatientActions.breakGlass(recordNumber: form.recordNumber, reason: form.reason, on: req)
+            return req.redirect(to: Paths.patient(patient.id), redirectType: .normal)
+        } catch let v as ValidationFailure {
+            let html = Layout.page(PageContext(req, title: "Patients"), PatientViews.index(
+                user: p.user, params: SearchParams(), errors: [], results: nil, csrf: p.csrfToken,
+                breakGlassErrors: v.errors, breakGlassInput: form))
+            return Layout.response(html, status: .unprocessableEntity)
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import Fluent
+import Foundation
+import KnotworkCore
+import KnotworkStore
+import Vapor
+
+/// A synthetic demo clinic. Every name here is invented; no real person or record is used.
+public enum DemoClinic {
+    public static let password = "knotwork-demo-2026"
+
+    public static let users: [(username: String, name: String, role: Role)] = [
+        ("admin", "Alex Admin", .admin),
+        ("ana.lmt", "Ana Lindqvist, LMT", .massageTherapist),
+        ("ben.lmt", "Ben Okafor, LMT", .massageTherapist),
+        ("pat.pt", "Pat Moreau, PT", .physicalTherapist),
+        ("bea.bh", "Bea Sandoval, PsyD", .behavioralHealth),
+        ("max.md", "Max Whitfield, MD", .medicalProvider),
+        ("fran.desk", "Fran Delgado", .frontDesk),
+    ]
+
+    static let givenNames = [
+        "Amara", "Bruno", "Chiara", "Dmitri", "Elena", "Farid", "Greta", "Hiroshi", "Ines", "Jonas", "Kalani", "Liesel",
+        "Mateo", "Nadia", "Oskar", "Priya", "Quentin", "Rosalind", "Soren", "Talia", "Ulric", "Vera", "Wendell", "Ximena",
+        "Yusuf", "Zoë", "Renée", "José", "Søren", "Anaïs", "Björn", "Chloé",
+    ]
+    static let familyNames = [
+        "Abernathy", "Brightwater", "Castellano", "Dunmore", "Eastwick", "Fairbairn", "Galloway", "Hollister", "Ivers",
+        "Jastrow", "Kettleby", "Larkspur", "Marchetti", "Northcott", "O'Rourke", "Pemberton", "Quillfeather", "Rasmussen",
+        "Stavros", "Thorncastle", "Underhill", "Valderrama", "Whitlock", "Yardley", "Zabrowski", "Ångström", "Núñez",
+        "Lefèvre", "Müller-Stein", "Dąbrowski",
+    ]
+
+    /// A deterministic synthetic patient number `i`.
+    static func demographics(_ i: Int) -> PatientDemographics {
+        let given = self.givenNames[(i * 7 + i / self.givenNames.count) % self.givenNames.count]
+        let family = self.familyNames[(i * 11 + i / 13) % self.familyNames.count]
+        let year = 1950 + (i * 17) % 55
+        let month = 1 + (i * 5) % 12
+        let day = 1 + (i * 3) % 28
+        return PatientDemographics(
+            givenName: given, familyName: family,
+            dateOfBirth: CalendarDate(year: year, month: month, day: day)!,
+            sex: [.female, .male, .female, .other, .unknown][i % 5],
+            phone: String(format: "555-%03d-%04d", (i / 10_000) % 1000, i % 10_000),
+            email: "patient\(i)@example.org",
+            addressLine: "\(100 + i % 900) Synthetic Way", city: ["Springfield", "Riverton", "Lakeside", "Fairview"][i % 4],
+            state: ["OR", "WA", "CA", "NY"][i % 4], postalCode: String(format: "9%04d", i % 10_000))
+    }
+
+    /// Seeds the demo clinic once: if the demo administrator exists, nothing is written.
+    /// - Returns: whether anything was seeded.
+    @discardableResult
+    public static func seedIfEmpty(_ app: Application, patients: Int = 40) async throws -> Bool {
+        let userStore = UserStore(database: app.db)
+        if try await userStore.credentials(username: "admin") != nil { return false }
+        let now = app.knotwork.clock.now()
+        let hash = try await app.password.async.hash(self.password)
+        var byName: [String: User] = [:]
+        for u in self.users {
+            byName[u.username] = try await userStore.create(username: u.username, displayName: u.name, role: u.role, passwordHash: hash, now: now)
+        }
+        try await self.addPatients(app, count: patients, users: byName)
+        try await AuditTrail(database: app.db, now: app.knotwork.clock.now)
+            .record(.commandLine("demo"), AuditEntry(.userCreate, entity: "demo clinic", detail: "\(self.users.count) users, \(patients) patients"))
+        return true
+    }
+
+    /// Adds synthetic patients with care teams in batches (the benchmark seeds 100,000 this way).
+    public static func addPatients(_ app: Application, count: Int, users: [String: User]? = nil) async throws {
+        var byName = users ?? [:]
+        if byName.isEmpty {
+            for u in try await UserStore(database: app.db).all() { byName[u.username] = u }
+        }
+        guard let ana = byName["ana.lmt"], let ben = byName["ben.lmt"], let pt = byName["pat.pt"],
+              let bh = byName["bea.bh"], let md = byName["max.md"] else { return }
+        let now = app.knotwork.clock.now()
+        let start = try await PatientStore(database: app.db).count()
+        var i = 0
+        while i < count {
+            let end = min(count, i + 500)
+            let range = i..<end
+            try await app.db.transaction { tx in
+                let store = PatientStore(database: tx)
+                for n in range {
+                    let index = start + n
+                    let patient = try await store.create(self.demographics(index))
+                    // Three in four patients are Ana's; the rest are Ben's, so each therapist has
+                    // patients the other may not see.
+                    let primary = index % 4 == 3 ? ben : ana
+                    var team = [CareTeamMember(user: primary, isPrimary: true), CareTeamMember(user: md, isPrimary: false)]
+                    if index % 2 == 0 { team.append(CareTeamMember(user: pt, isPrimary: false)) }
+                    if index % 3 == 0 { team.append(CareTeamMember(user: bh, isPrimary: false)) }
+                    try await store.setCareTeam(patient.id, team, now: now)
+                }
+            }
+            i = end
+        }
+    }
+}

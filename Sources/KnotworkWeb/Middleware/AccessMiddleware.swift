@@ -1,0 +1,114 @@
+import Foundation
+import KnotworkCore
+import KnotworkStore
+import Vapor
+
+extension Route {
+    static let accessKey = "knotwork.access"
+
+    /// Declares who may call this route. A route without a rule is refused.
+    @discardableResult
+    func require(_ rule: AccessRule) -> Route {
+        self.userInfo[Self.accessKey] = rule
+        return self
+    }
+
+    var accessRule: AccessRule? { self.userInfo[Self.accessKey] as? AccessRule }
+}
+
+/// The one place where every route's access rule is enforced (issue 2, item 4), and where CSRF
+/// tokens are checked on every state-changing request made with a session cookie (ASVS 4.2.2).
+struct AccessMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard let rule = request.route?.accessRule else {
+            // Fail closed: a route someone forgot to give a rule answers as if it did not exist.
+            throw Abort(.notFound)
+        }
+        try await self.checkCSRF(request, rule: rule)
+        switch rule {
+        case .open:
+            break
+        case .signedIn:
+            _ = try self.signedIn(request)
+        case .roles(let roles):
+            let p = try self.signedIn(request)
+            guard roles.contains(p.user.role) else { throw try await self.deny(request, why: "role") }
+        case .patient(let level):
+            _ = try self.signedIn(request)
+            try await self.resolvePatient(request, needs: level)
+        case .patientWithRoles(let level, let roles):
+            let p = try self.signedIn(request)
+            try await self.resolvePatient(request, needs: level)
+            guard roles.contains(p.user.role) else { throw try await self.deny(request, why: "role") }
+        }
+        return try await next.respond(to: request)
+    }
+
+    func signedIn(_ request: Request) throws -> Principal {
+        if let p = request.principal { return p }
+        if request.isAPI {
+            throw Abort(.unauthorized, headers: ["WWW-Authenticate": "Bearer"], reason: "Sign in or send a personal access token.")
+        }
+        let expired = request.storage[AuthenticationMiddleware.ExpiredSessionKey.self] == true
+        throw Abort.redirect(to: Paths.signIn(expired: expired, next: request.method == .GET ? request.url.path : nil))
+    }
+
+    func resolvePatient(_ request: Request, needs level: PatientAccess) async throws {
+        let principal = try self.signedIn(request)
+        guard let id = request.parameters.get("patientID", as: UUID.self) else { throw Abort(.notFound) }
+        let access: PatientAccess
+        var breakGlass = false
+        if principal.user.role.isClinician || principal.user.role == .admin {
+            let relation = try await request.patients.relation(patientID: id, userID: principal.user.id, now: request.now)
+            access = AccessPolicy.patientAccess(role: principal.user.role, onTeam: relation.onTeam, breakGlass: relation.breakGlass)
+            breakGlass = !relation.onTeam && relation.breakGlass
+            if access == .none || (access < level) {
+                // The same answer whether or not the patient exists (no existence leak).
+                throw try await self.deny(request, why: "care team", patientID: id)
+            }
+        } else {
+            access = AccessPolicy.patientAccess(role: principal.user.role, onTeam: false, breakGlass: false)
+            if access < level { throw try await self.deny(request, why: "role", patientID: id) }
+        }
+        // Existence is checked after the access decision, and answered the same way.
+        if access >= .demographics, !(try await request.patients.exists(id)) { throw Abort(.notFound) }
+        request.patientContext = PatientContext(patientID: id, access: access, breakGlass: breakGlass)
+    }
+
+    /// Records the refusal (ASVS v4.0.3 7.1.3) and answers "not found".
+    func deny(_ request: Request, why: String, patientID: UUID? = nil) async throws -> any Error {
+        try await request.audit.record(request.auditActor, AuditEntry(
+            .accessDenied, patientID: patientID, entity: "\(request.method.rawValue) \(request.route?.description ?? request.url.path)",
+            outcome: .denied, detail: why))
+        return Abort(.notFound)
+    }
+
+    func checkCSRF(_ request: Request, rule: AccessRule) async throws {
+        guard ![.GET, .HEAD, .OPTIONS].contains(request.method) else { return }
+        guard let principal = request.principal else {
+            // Only the sign-in form is posted without a session: a double-submitted pre-session token.
+            if rule == .open {
+                let cookie = request.cookies[SessionCookie.preSessionName(secure: request.isSecure)]?.string ?? ""
+                let sent = try await self.sentToken(request)
+                guard !cookie.isEmpty, Secrets.equal(cookie, sent) else { throw Abort(.forbidden, reason: "The form has expired; reload the page and try again.") }
+            }
+            return
+        }
+        // Bearer tokens are not ambient credentials, so they need no CSRF token.
+        guard let expected = principal.csrfToken else { return }
+        let sent = try await self.sentToken(request)
+        guard Secrets.equal(expected, sent) else {
+            try await request.audit.record(request.auditActor, AuditEntry(.accessDenied, entity: request.url.path, outcome: .denied, detail: "csrf"))
+            throw Abort(.forbidden, reason: "The form has expired; reload the page and try again.")
+        }
+    }
+
+    func sentToken(_ request: Request) async throws -> String {
+        if let header = request.headers.first(name: "X-CSRF-Token") { return header }
+        guard request.headers.contentType == .urlEncodedForm else { return "" }
+        if request.body.data == nil {
+            _ = try await request.body.collect(max: request.application.routes.defaultMaxBodySize.value).get()
+        }
+        return (try? request.content.get(String.self, at: "_csrf")) ?? ""
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+
+/// Every link the pages build comes from here, so a path is spelled once.
+enum Paths {
+    static let home = "/patients"
+    static let patients = "/patients"
+    static let newPatient = "/patients/new"
+    static let newPatientPost = "/patients"
+    static let breakGlass = "/break-glass"
+    static let signOut = "/signout"
+    static let account = "/account"
+    static let accountTokens = "/account/tokens"
+    static let accountPassword = "/account/password"
+    static let adminUsers = "/admin/users"
+    static let adminAudit = "/admin/audit"
+    static let adminAuditCSV = "/admin/audit.csv"
+    static let adminAuditVerify = "/admin/audit/verify"
+    static let stylesheet = "/static/app.css"
+    static let script = "/static/app.js"
+
+    static func signIn(expired: Bool = false, next: String? = nil) -> String {
+        var items: [URLQueryItem] = []
+        if expired { items.append(URLQueryItem(name: "expired", value: "1")) }
+        if let next, Self.isLocal(next), next != "/signin" { items.append(URLQueryItem(name: "next", value: next)) }
+        var c = URLComponents()
+        c.path = "/signin"
+        c.queryItems = items.isEmpty ? nil : items
+        return c.string ?? "/signin"
+    }
+
+    static func patient(_ id: UUID) -> String { "/patients/\(id.uuidString.lowercased())" }
+    static func editPatient(_ id: UUID) -> String { self.patient(id) + "/edit" }
+    static func careTeam(_ id: UUID) -> String { self.patient(id) + "/care-team" }
+    static func deactivatePatient(_ id: UUID) -> String { self.patient(id) + "/deactivate" }
+    static func reactivatePatient(_ id: UUID) -> String { self.patient(id) + "/reactivate" }
+    static func adminUser(_ id: UUID) -> String { "/admin/users/\(id.uuidString.lowercased())" }
+    static func adminUserPassword(_ id: UUID) -> String { self.adminUser(id) + "/password" }
+    static func revokeToken(_ id: UUID) -> String { "/account/tokens/\(id.uuidString.lowercased())/revoke" }
+
+    /// Only same-site relative paths may be redirect targets (no open redirects).
+    static func isLocal(_ path: String) -> Bool {
+        path.hasPrefix("/") && !path.hasPrefix("//") && !path.contains("\\") && !path.contains("://")
+    }
+
+    static func query(_ base: String, _ items: [(String, String?)]) -> String {
+        var c = URLComponents()
+        c.path = base
+        let q = items.compactMap { k, v in v.flatMap { $0.isEmpty ? nil : URLQueryItem(name: k, value: $0) } }
+        c.queryItems = q.isEmpty ? nil : q
+        return c.string ?? base
+    }
+}

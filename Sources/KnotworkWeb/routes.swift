@@ -1,0 +1,75 @@
+import Fluent
+import KnotworkCore
+import Vapor
+
+/// Every route with its access rule, in one table. `AccessMiddleware` refuses any route without a
+/// rule, and `RouteAccessTests` fails when one is added without one.
+func routes(_ app: Application) throws {
+    let registrars = AccessPolicy.registrarRoles
+    let teamManagers = AccessPolicy.teamManagerRoles
+    let breakGlassRoles = Set(Role.allCases.filter(\.mayBreakGlass))
+
+    // Operations and static assets
+    app.get("healthz", use: Operations.health).require(.open)
+    app.get("readyz", use: Operations.ready).require(.open)
+    app.get("metrics", use: Operations.metrics).require(.open)
+    app.get("static", ":file", use: StaticAssets.serve).require(.open)
+    app.get(use: { _ in Response(status: .seeOther, headers: ["Location": Paths.home]) }).require(.open)
+
+    // Sign-in
+    let auth = AuthController()
+    app.get("signin", use: auth.form).require(.open)
+    app.post("signin", use: auth.signIn).require(.open)
+    app.post("signout", use: auth.signOut).require(.signedIn)
+
+    // Patients (HTML)
+    let patients = PatientController()
+    app.get("patients", use: patients.index).require(.signedIn)
+    app.get("patients", "new", use: patients.new).require(.roles(registrars))
+    app.post("patients", use: patients.create).require(.roles(registrars))
+    app.get("patients", ":patientID", use: patients.show).require(.patient(.demographics))
+    app.get("patients", ":patientID", "edit", use: patients.edit).require(.patient(.demographics))
+    app.post("patients", ":patientID", use: patients.update).require(.patient(.demographics))
+    app.post("patients", ":patientID", "care-team", use: patients.updateCareTeam).require(.patientWithRoles(.demographics, teamManagers))
+    app.post("patients", ":patientID", "deactivate", use: patients.deactivate).require(.patientWithRoles(.demographics, teamManagers))
+    app.post("patients", ":patientID", "reactivate", use: patients.reactivate).require(.patientWithRoles(.demographics, teamManagers))
+    app.post("break-glass", use: patients.breakGlass).require(.roles(breakGlassRoles))
+
+    // The signed-in user's own account
+    let account = AccountController()
+    app.get("account", use: account.show).require(.signedIn)
+    app.post("account", "password", use: account.changePassword).require(.signedIn)
+    app.post("account", "tokens", use: account.createToken).require(.signedIn)
+    app.post("account", "tokens", ":tokenID", "revoke", use: account.revokeToken).require(.signedIn)
+
+    // Administration
+    let admin = AdminController()
+    app.get("admin", "users", use: admin.users).require(.roles([.admin]))
+    app.post("admin", "users", use: admin.createUser).require(.roles([.admin]))
+    app.post("admin", "users", ":userID", use: admin.updateUser).require(.roles([.admin]))
+    app.post("admin", "users", ":userID", "password", use: admin.resetPassword).require(.roles([.admin]))
+    app.get("admin", "audit", use: admin.audit).require(.roles([.admin]))
+    app.get("admin", "audit.csv", use: admin.auditCSV).require(.roles([.admin]))
+    app.get("admin", "audit", "verify", use: admin.verify).require(.roles([.admin]))
+
+    // JSON API
+    let api = app.grouped("api", "v1")
+    let apiPatients = API.PatientController()
+    let apiAdmin = API.AdminController()
+    api.get("openapi.json", use: OpenAPIDocument.serve).require(.open)
+    api.get("me", use: API.me).require(.signedIn)
+    api.get("patients", use: apiPatients.index).require(.signedIn)
+    api.post("patients", use: apiPatients.create).require(.roles(registrars))
+    api.get("patients", ":patientID", use: apiPatients.show).require(.patient(.demographics))
+    api.patch("patients", ":patientID", use: apiPatients.update).require(.patient(.demographics))
+    api.post("patients", ":patientID", "deactivate", use: apiPatients.deactivate).require(.patientWithRoles(.demographics, teamManagers))
+    api.post("patients", ":patientID", "reactivate", use: apiPatients.reactivate).require(.patientWithRoles(.demographics, teamManagers))
+    api.get("patients", ":patientID", "care-team", use: apiPatients.careTeam).require(.patient(.demographics))
+    api.put("patients", ":patientID", "care-team", use: apiPatients.replaceCareTeam).require(.patientWithRoles(.demographics, teamManagers))
+    api.post("break-glass", use: apiPatients.breakGlass).require(.roles(breakGlassRoles))
+    api.get("users", use: apiAdmin.users).require(.roles([.admin]))
+    api.post("users", use: apiAdmin.createUser).require(.roles([.admin]))
+    api.patch("users", ":userID", use: apiAdmin.updateUser).require(.roles([.admin]))
+    api.get("audit-events", use: apiAdmin.auditEvents).require(.roles([.admin]))
+    api.get("audit-events", "verify", use: apiAdmin.verify).require(.roles([.admin]))
+}

@@ -1,0 +1,213 @@
+import Fluent
+import Foundation
+import KnotworkCore
+import KnotworkStore
+import NIOConcurrencyHelpers
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+@testable import KnotworkWeb
+
+/// A clock the test moves by hand.
+final class TestClock: Sendable {
+    private let value: NIOLockedValueBox<Date>
+    init(_ start: Date = Date(timeIntervalSince1970: 1_790_000_000)) { self.value = NIOLockedValueBox(start) }
+    var now: Date { self.value.withLockedValue { $0 } }
+    func advance(_ seconds: TimeInterval) { self.value.withLockedValue { $0 = $0.addingTimeInterval(seconds) } }
+    var knotworkClock: KnotworkClock { KnotworkClock(now: { self.now }) }
+}
+
+/// Which engine the suite runs on: `TEST_DATABASE=postgres` with `TEST_POSTGRES_URL` (a superuser URL
+/// on 127.0.0.1, in which each test creates and drops its own database), else a SQLite file per test.
+enum TestDatabase {
+    static var isPostgres: Bool { ProcessInfo.processInfo.environment["TEST_DATABASE"] == "postgres" }
+
+    static func make() async throws -> (target: DatabaseTarget, cleanup: @Sendable () async throws -> Void) {
+        if self.isPostgres {
+            guard let admin = ProcessInfo.processInfo.environment["TEST_POSTGRES_URL"],
+                  var components = URLComponents(string: admin) else {
+                Issue.record("TEST_DATABASE=postgres needs TEST_POSTGRES_URL")
+                throw Abort(.internalServerError)
+            }
+            // Never point the suite at a remote server (STYLE.md: refuse non-local hosts).
+            guard ["127.0.0.1", "localhost", "::1"].contains(components.host ?? "") else {
+                Issue.record("TEST_POSTGRES_URL must be on 127.0.0.1")
+                throw Abort(.internalServerError)
+            }
+            let name = "kw_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+            try await self.adminSQL(admin, "CREATE DATABASE \(name)")
+            components.path = "/" + name
+            let url = components.string!
+            return (.postgres(url: url), { try await self.adminSQL(admin, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") })
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kw-test-\(UUID().uuidString).sqlite").path
+        return (.sqlite(path: path), {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        })
+    }
+
+    static func adminSQL(_ url: String, _ statement: String) async throws {
+        let app = try await Application.make(.testing)
+        do {
+            try DatabaseTarget.postgres(url: url).register(on: app.databases)
+            try await (app.db as! any SQLDatabase).raw(SQLQueryString(statement)).run()
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+}
+
+/// A running test clinic: an app on a fresh database with a user of every role and a few patients.
+struct Clinic {
+    let app: Application
+    let clock: TestClock
+    var users: [String: User] = [:]
+    /// A patient on ana's team (primary), with max.md; and one on ben's team only.
+    var anaPatient: Patient!
+    var benPatient: Patient!
+
+    static let password = "correct-horse-battery-9"
+
+    func user(_ name: String) -> User { self.users[name]! }
+
+    var tester: any TestingApplicationTester { get throws { try self.app.testing() } }
+}
+
+/// Runs `body` with a configured app on a fresh database; always shuts down and drops the database.
+func withClinic(
+    clock: TestClock = TestClock(),
+    target: DatabaseTarget? = nil,
+    settings adjust: @Sendable (inout Settings) -> Void = { _ in },
+    seed: Bool = true,
+    _ body: (inout Clinic) async throws -> Void
+) async throws {
+    let (fresh, cleanup) = target == nil ? try await TestDatabase.make() : (target!, { @Sendable in })
+    let app = try await Application.make(.testing)
+    var clinic = Clinic(app: app, clock: clock)
+    do {
+        // Cost 4 keeps the suite fast; production refuses anything below 12 (SettingsTests).
+        var settings = Settings(database: fresh, bcryptCost: 4)
+        adjust(&settings)
+        try await configure(app, settings: settings, clock: clock.knotworkClock)
+        if seed { try await clinic.seed() }
+        try await body(&clinic)
+    } catch {
+        try? await app.asyncShutdown()
+        try? await cleanup()
+        throw error
+    }
+    try await app.asyncShutdown()
+    try await cleanup()
+}
+
+extension Clinic {
+    mutating func seed() async throws {
+        let store = UserStore(database: self.app.db)
+        let hash = try Bcrypt.hash(Self.password, cost: 4)
+        for (name, role) in [("admin", Role.admin), ("ana.lmt", .massageTherapist), ("ben.lmt", .massageTherapist),
+                             ("pat.pt", .physicalTherapist), ("bea.bh", .behavioralHealth), ("max.md", .medicalProvider),
+                             ("fran.desk", .frontDesk)] {
+            self.users[name] = try await store.create(username: name, displayName: name.capitalized, role: role, passwordHash: hash, now: self.clock.now)
+        }
+        self.anaPatient = try await self.addPatient(given: "Amara", family: "Abernathy", dob: "1980-04-02",
+                                                    team: [("ana.lmt", true), ("max.md", false), ("pat.pt", false), ("bea.bh", false)])
+        self.benPatient = try await self.addPatient(given: "Bruno", family: "Brightwater", dob: "1975-09-30", team: [("ben.lmt", true)])
+    }
+
+    func addPatient(given: String, family: String, dob: String, phone: String? = "555-010-2000",
+                    team: [(String, Bool)]) async throws -> Patient {
+        let d = try PatientInput(givenName: given, familyName: family, dateOfBirth: dob, sex: "female", phone: phone)
+            .validate(today: CalendarDate(year: 2026, month: 1, day: 1)!)
+        let members = team.map { CareTeamMember(user: self.user($0.0), isPrimary: $0.1) }
+        let now = self.clock.now
+        return try await self.app.db.transaction { tx in
+            let store = PatientStore(database: tx)
+            let p = try await store.create(d)
+            try await store.setCareTeam(p.id, members, now: now)
+            return p
+        }
+    }
+
+    /// A personal access token for a user, as `knotwork token create` makes one.
+    func token(_ username: String) async throws -> String {
+        let token = PersonalAccessTokens.generate()
+        _ = try await AccessTokenStore(database: self.app.db).create(userID: self.user(username).id, name: "test",
+                                                                     tokenHash: Secrets.hash(token), now: self.clock.now)
+        return token
+    }
+
+    func bearer(_ token: String) -> HTTPHeaders { ["Authorization": "Bearer \(token)"] }
+
+    func auditCount(_ action: AuditAction? = nil) async throws -> Int {
+        let sql = self.app.db as! any SQLDatabase
+        let row = action == nil
+            ? try await sql.raw("SELECT COUNT(*) AS n FROM audit_events").first()
+            : try await sql.raw("SELECT COUNT(*) AS n FROM audit_events WHERE action = \(bind: action!.rawValue)").first()
+        return try row!.decode(column: "n", as: Int.self)
+    }
+
+    func lastAudit() async throws -> AuditRow {
+        try await (self.app.db as! any SQLDatabase).raw("SELECT * FROM audit_events ORDER BY seq DESC LIMIT 1")
+            .first(decoding: AuditRow.self)!
+    }
+
+    func patientCount() async throws -> Int { try await PatientStore(database: self.app.db).count() }
+}
+
+/// A browser-like session: cookies and the CSRF token of the signed-in user.
+struct BrowserSession {
+    var cookie: String
+    var csrf: String
+
+    var headers: HTTPHeaders { ["Cookie": self.cookie] }
+
+    func form(_ fields: [(String, String)], includeCSRF: Bool = true) -> (HTTPHeaders, ByteBuffer) {
+        var all = fields
+        if includeCSRF { all.append(("_csrf", self.csrf)) }
+        var h = self.headers
+        h.contentType = .urlEncodedForm
+        return (h, ByteBuffer(string: formBody(all)))
+    }
+}
+
+func formBody(_ fields: [(String, String)]) -> String {
+    var allowed = CharacterSet.alphanumerics
+    allowed.insert(charactersIn: "-._~")
+    return fields.map { "\($0.0.addingPercentEncoding(withAllowedCharacters: allowed)!)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }
+        .joined(separator: "&")
+}
+
+func cookieValue(_ response: TestingHTTPResponse, _ name: String) -> String? {
+    for header in response.headers[.setCookie] {
+        let first = header.split(separator: ";").first.map(String.init) ?? ""
+        if first.hasPrefix(name + "=") { return String(first.dropFirst(name.count + 1)) }
+    }
+    return nil
+}
+
+func hiddenCSRF(_ html: String) -> String? {
+    guard let r = html.range(of: #"name="_csrf" value=""#) else { return nil }
+    let rest = html[r.upperBound...]
+    return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
+}
+
+extension Clinic {
+    /// Signs in through the form, as a browser does.
+    func signIn(_ username: String, password: String = Clinic.password) async throws -> BrowserSession {
+        let t = try self.tester
+        let form = try await t.sendRequest(.GET, "/signin")
+        let pre = cookieValue(form, "kw_presession")!
+        let csrf = hiddenCSRF(form.body.string)!
+        var headers: HTTPHeaders = ["Cookie": "kw_presession=\(pre)"]
+        headers.contentType = .urlEncodedForm
+        let res = try await t.sendRequest(.POST, "/signin", headers: headers,
+                                          body: ByteBuffer(string: formBody([("_csrf", csrf), ("username", username), ("password", password)])))
+        #expect(res.status == .seeOther, "sign-in as \(username) answered \(res.status)")
+        let session = cookieValue(res, "kw_session") ?? ""
+        let page = try await t.sendRequest(.GET, "/account", headers: ["Cookie": "kw_session=\(session)"])
+        return BrowserSession(cookie: "kw_session=\(session)", csrf: hiddenCSRF(page.body.string) ?? "")
+    }
+}

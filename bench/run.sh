@@ -1,0 +1,198 @@
+#!/usr/bin/env bash
+# HTTP benchmarks of the release build, on SQLite and then PostgreSQL.
+#
+#   bench/run.sh            (or: make bench)
+#
+# For each backend: fresh database, `knotwork seed --patients N`, `knotwork serve`, a token for
+# ana.lmt, then wrk (2 threads, each connection count, fixed duration) against:
+#   healthz  GET /healthz                         (baseline, no auth)
+#   search   GET /api/v1/patients?q=PREFIX        (authenticated name-prefix search)
+#   json     GET /api/v1/patients/{id}            (audited JSON read)
+#   html     GET /patients/{id}                   (audited HTML page, bearer token)
+#   me       GET /api/v1/me                       (unaudited read of similar size)
+# and prints requests/s, p50, p99, their ratios to /healthz, load average before/after, the
+# server's peak RSS (VmHWM) and the data size, then a summary table.
+#
+# Environment (defaults in brackets):
+#   BENCH_PATIENTS [100000]  BENCH_BACKENDS ["sqlite postgres"]  BENCH_CONNECTIONS ["2 8"]
+#   BENCH_DURATION [10s]     BENCH_PORT [8281]   BENCH_PREFIXES [auto: tried from a list]
+#   BENCH_SKIP_BUILD [0]     BENCH_LOG_LEVEL [server default]
+# Traffic goes to 127.0.0.1 only; every wrk run is bounded by BENCH_DURATION.
+# Note: wrk and the server share the machine's cores, so absolute numbers understate the server;
+# compare ratios and backends within one run.
+set -euo pipefail
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$BENCH_DIR/../scripts/lib.sh"
+cd "$KW_ROOT"
+
+PATIENTS="${BENCH_PATIENTS:-100000}"
+BACKENDS="${BENCH_BACKENDS:-sqlite postgres}"
+CONNECTIONS="${BENCH_CONNECTIONS:-2 8}"
+DURATION="${BENCH_DURATION:-10s}"
+PORT="${BENCH_PORT:-8281}"
+THREADS=2
+ENDPOINTS=(healthz search json html me)
+KW_BIN="${KNOTWORK_BIN:-$KW_ROOT/.build/release/knotwork}"
+
+command -v wrk >/dev/null || bash "$KW_ROOT/scripts/deps.sh"
+
+if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
+    kw_banner "swift build -c release"
+    swift build -c release
+fi
+[[ -x "$KW_BIN" ]] || kw_die "$KW_BIN not found (swift build -c release)"
+
+RESULTS="$(mktemp /tmp/knotwork-bench-results.XXXXXX)"
+INFO="$(mktemp /tmp/knotwork-bench-info.XXXXXX)"
+TMP=""
+SERVER_PID=""
+cleanup_backend() {
+    kw_stop_pid "$SERVER_PID"
+    SERVER_PID=""
+    if [[ -n "$TMP" ]]; then
+        [[ -f "$TMP/pg.env" ]] && bash "$KW_ROOT/scripts/pg-down.sh" "$TMP/pg.env"
+        rm -rf -- "$TMP"
+        TMP=""
+    fi
+}
+cleanup() {
+    local rc=$?
+    if [[ $rc != 0 && -n "$TMP" && -f "$TMP/server.log" ]]; then
+        echo "--- last lines of the server log:" >&2
+        tail -n 40 "$TMP/server.log" >&2 || true
+    fi
+    cleanup_backend
+    rm -f -- "$RESULTS" "$INFO"
+    exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+trap 'echo "bench/run.sh: command failed at line $LINENO" >&2' ERR
+
+human_bytes() { numfmt --to=iec-i --suffix=B "$1" 2>/dev/null || echo "${1}B"; }
+
+# run_wrk BACKEND ENDPOINT CONNS DURATION [record:0|1]
+run_wrk() {
+    local backend="$1" ep="$2" conns="$3" dur="$4" record="${5:-1}"
+    local url paths="" auth=(-H "Authorization: Bearer $TOKEN")
+    case "$ep" in
+        healthz) url="$BASE/healthz"; auth=() ;;
+        search) paths="$TMP/paths-search.txt" ;;
+        json) paths="$TMP/paths-json.txt" ;;
+        html) paths="$TMP/paths-html.txt" ;;
+        me) url="$BASE/api/v1/me" ;;
+    esac
+    [[ -n "$paths" ]] && url="$BASE$(head -n 1 "$paths")"
+    local out line
+    out="$(wrk -t"$THREADS" -c"$conns" -d"$dur" --timeout 10s "${auth[@]}" \
+        -s "$BENCH_DIR/report.lua" "$url" -- "$paths" 2>&1)" || { echo "$out" >&2; return 1; }
+    line="$(grep '^KWRESULT ' <<<"$out" | tail -n 1)"
+    [[ -n "$line" ]] || { echo "$out" >&2; kw_die "wrk printed no KWRESULT line"; }
+    ((record)) || return 0
+    # key=value pairs -> variables
+    local requests rps p50_ms p90_ms p99_ms max_ms bytes_per_req errors non2xx3xx
+    eval "$(sed 's/^KWRESULT //' <<<"$line" | tr ' ' '\n' | grep -E '^[a-z0-9_]+=[0-9.]+$' | sed 's/^/local /')"
+    printf '%-8s %-7s c=%-2s %9s req/s  p50 %8s ms  p99 %8s ms  %6s B/resp  errors %s  non-2xx/3xx %s\n' \
+        "$backend" "$ep" "$conns" "$rps" "$p50_ms" "$p99_ms" "$bytes_per_req" "$errors" "$non2xx3xx"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$backend" "$ep" "$conns" "$rps" "$p50_ms" "$p99_ms" \
+        "$errors" "$non2xx3xx" >>"$RESULTS"
+}
+
+bench_backend() {
+    local backend="$1"
+    kw_banner "BENCH $backend: $PATIENTS patients"
+    TMP="$(mktemp -d /tmp/knotwork-bench.XXXXXX)"
+    local db
+    if [[ "$backend" == postgres ]]; then
+        bash "$KW_ROOT/scripts/pg-up.sh" "$TMP/pg.env"
+        TEST_POSTGRES_URL="$(grep -E '^TEST_POSTGRES_URL=' "$TMP/pg.env" | cut -d= -f2-)"
+        export TEST_POSTGRES_URL
+    fi
+    db="$(kw_fresh_db "$backend" "$TMP" bench)"
+    local envs=("DATABASE_URL=$db")
+    [[ -n "${BENCH_LOG_LEVEL:-}" ]] && envs+=("KNOTWORK_LOG_LEVEL=$BENCH_LOG_LEVEL")
+
+    kw_log "seeding: knotwork seed --patients $PATIENTS"
+    local t0=$SECONDS
+    if ! env "${envs[@]}" "$KW_BIN" seed --patients "$PATIENTS" >"$TMP/seed.log" 2>&1 </dev/null; then
+        tail -n 40 "$TMP/seed.log" >&2
+        kw_die "seed failed"
+    fi
+    local seed_s=$((SECONDS - t0))
+
+    local size
+    if [[ "$backend" == sqlite ]]; then
+        size="$( (du -cb "$db" "$db-wal" "$db-shm" 2>/dev/null || true) | tail -n 1 | cut -f1)"
+    else
+        size="$(psql -X -At "$db" -c 'select pg_database_size(current_database())')"
+    fi
+    echo "data: $PATIENTS patients seeded in ${seed_s}s; database size $(human_bytes "$size") ($size bytes)"
+
+    echo "load before: $(uptime)"
+    kw_start_server "$TMP/server.log" "$PORT" "${envs[@]}"
+    SERVER_PID=$KW_SERVER_PID
+    BASE="http://127.0.0.1:$PORT"
+    kw_wait_healthy "$BASE" "$SERVER_PID" "$TMP/server.log" 600
+    TOKEN="$(kw_create_token "$db" ana.lmt "bench-$backend")"
+
+    # shellcheck disable=SC2086
+    python3 "$BENCH_DIR/discover.py" "$BASE" "$TOKEN" "$TMP" ${BENCH_PREFIXES:-}
+    echo "search prefixes: $(sed 's/.*q=//' "$TMP/paths-search.txt" | paste -sd' ')"
+    echo "patient ids: $(wc -l <"$TMP/paths-json.txt") readable by ana.lmt"
+
+    # Each endpoint must answer 200 before it is measured.
+    local ep path code
+    for ep in "${ENDPOINTS[@]}"; do
+        case "$ep" in
+            healthz) path=/healthz ;;
+            search) path="$(head -n 1 "$TMP/paths-search.txt")" ;;
+            json) path="$(head -n 1 "$TMP/paths-json.txt")" ;;
+            html) path="$(head -n 1 "$TMP/paths-html.txt")" ;;
+            me) path=/api/v1/me ;;
+        esac
+        code="$(curl -s -o "$TMP/check.out" -w '%{http_code}' --max-time 30 \
+            -H "Authorization: Bearer $TOKEN" "$BASE$path" || true)"
+        echo "check: GET $path -> $code ($(wc -c <"$TMP/check.out") bytes)"
+        [[ "$code" == 200 ]] || kw_log "WARNING: $path answered $code; its numbers will count errors"
+    done
+
+    kw_log "warm-up (2s per endpoint, not recorded)"
+    for ep in "${ENDPOINTS[@]}"; do run_wrk "$backend" "$ep" 2 2s 0; done
+
+    local c
+    for c in $CONNECTIONS; do
+        for ep in "${ENDPOINTS[@]}"; do run_wrk "$backend" "$ep" "$c" "$DURATION"; done
+    done
+
+    local hwm rss
+    hwm="$(awk '/^VmHWM:/ {print $2 " " $3}' "/proc/$SERVER_PID/status" 2>/dev/null || echo "?")"
+    rss="$(awk '/^VmRSS:/ {print $2 " " $3}' "/proc/$SERVER_PID/status" 2>/dev/null || echo "?")"
+    echo "server peak RSS (VmHWM): $hwm; current RSS: $rss"
+    echo "load after:  $(uptime)"
+    printf '%s\tseed %ss, data %s, peak RSS %s\n' "$backend" "$seed_s" "$(human_bytes "$size")" "$hwm" >>"$INFO"
+    cleanup_backend
+}
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); wrk -t$THREADS, connections: $CONNECTIONS, $DURATION each"
+for backend in $BACKENDS; do
+    bench_backend "$backend"
+done
+
+kw_banner "SUMMARY (ratios are relative to /healthz at the same backend and connection count)"
+awk -F'\t' '
+    { key = $1 SUBSEP $3; rows[NR] = $0
+      if ($2 == "healthz") { h_rps[key] = $4; h50[key] = $5; h99[key] = $6 } }
+    END {
+        printf "%-8s %-7s %4s %10s %9s %9s %8s %8s %8s %6s\n", "backend", "endpoint", "conn",
+            "req/s", "p50 ms", "p99 ms", "rps/hz", "p50/hz", "p99/hz", "errors"
+        for (i = 1; i <= NR; i++) {
+            split(rows[i], f, "\t"); key = f[1] SUBSEP f[3]
+            rr = (h_rps[key] > 0) ? sprintf("%.3f", f[4] / h_rps[key]) : "-"
+            r50 = (h50[key] > 0) ? sprintf("%.1fx", f[5] / h50[key]) : "-"
+            r99 = (h99[key] > 0) ? sprintf("%.1fx", f[6] / h99[key]) : "-"
+            printf "%-8s %-7s %4s %10.1f %9.3f %9.3f %8s %8s %8s %6d\n", f[1], f[2], f[3], f[4], f[5], f[6],
+                rr, r50, r99, f[7] + f[8]
+        }
+    }' "$RESULTS"
+echo
+cat "$INFO"
