@@ -24,6 +24,10 @@ struct AccessMiddleware: AsyncMiddleware {
             // Fail closed: a route someone forgot to give a rule answers as if it did not exist.
             throw Abort(.notFound)
         }
+        // Streamed bodies are capped by Vapor when collected; an already-buffered body is checked here.
+        if let body = request.body.data, body.readableBytes > request.application.routes.defaultMaxBodySize.value {
+            throw Abort(.payloadTooLarge)
+        }
         try await self.checkCSRF(request, rule: rule)
         switch rule {
         case .open:

@@ -60,8 +60,9 @@ struct ProblemMiddleware: AsyncMiddleware {
         if request.isAPI || request.headers.accept.mediaTypes.contains(where: { $0.subType == "problem+json" }) {
             let problem = Problem(type: "about:blank", title: status.reasonPhrase, status: Int(status.code),
                                   detail: detail, instance: request.url.path, errors: fields)
-            response = Response(status: status)
-            try? response.content.encode(problem, as: .json)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            response = Response(status: status, body: .init(data: (try? encoder.encode(problem)) ?? Data()))
             response.headers.contentType = HTTPMediaType(type: "application", subType: "problem+json", parameters: ["charset": "utf-8"])
         } else {
             response = ErrorPage.response(status: status, detail: detail, request: request)

@@ -49,7 +49,8 @@ enum Layout {
             .head(
                 .meta(.charset(.utf8)),
                 .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
-                .title("\(ctx.title) · Knotwork"),
+                // Plot's `.title` also writes unescaped og:/twitter: meta tags; the plain element is escaped.
+                .element(named: "title", nodes: [txt("\(ctx.title) · Knotwork")]),
                 .link(.rel(.stylesheet), .href(Paths.stylesheet)),
                 .script(.src(Paths.script), .attribute(named: "defer", value: nil, ignoreIfValueIsEmpty: false))
             ),
