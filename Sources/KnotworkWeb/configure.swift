@@ -32,9 +32,8 @@ public enum KnotworkMetrics {
 /// Sets up an application: database and migrations, middleware, routes. Tests call it with their
 /// own settings and clock.
 public func configure(_ app: Application, settings: Settings, clock: KnotworkClock = .live, migrate: Bool = true) async throws {
-    app.knotwork = KnotworkState(settings: settings, clock: clock)
-
     try settings.database.register(on: app.databases, logLevel: .debug)
+    app.knotwork = KnotworkState(settings: settings, clock: clock, auditBatcher: AuditBatcher(database: app.db))
     for migration in KnotworkMigrations.all { app.migrations.add(migration) }
     KnotworkMetrics.databasePoolSize.set(Double(settings.database.isPostgres ? 4 * System.coreCount : System.coreCount))
 

@@ -131,6 +131,23 @@ import VaporTesting
         }
     }
 
+    /// HIPAA 164.308(a)(7) contingency plan: a backup taken while running restores with its audit chain intact.
+    @Test func sqliteOnlineBackupRestores() async throws {
+        guard !TestDatabase.isPostgres else { return }
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("kw-backup-\(UUID().uuidString).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        try await withClinic { clinic in
+            let token = try await clinic.token("ana.lmt")
+            _ = try await clinic.tester.sendRequest(.GET, "/api/v1/patients/\(clinic.anaPatient.id)", headers: clinic.bearer(token))
+            try await Backup.sqlite(clinic.app.db, to: copy)
+        }
+        try await withClinic(target: .sqlite(path: copy), seed: false) { restored in
+            #expect(try await restored.patientCount() == 2)
+            let verification = try await AuditReport(database: restored.app.db).verify()
+            #expect(verification.isIntact && verification.rowsChecked >= 2)
+        }
+    }
+
     @Test func demoClinicIsSeededOnce() async throws {
         try await withClinic(seed: false) { clinic in
             #expect(try await DemoClinic.seedIfEmpty(clinic.app, patients: 40))

@@ -23,7 +23,7 @@ import VaporTesting
             #expect(res.status == .created)
             let body = try res.content.decode(API.PatientResponse.self)
             #expect(body.recordNumber == "KW-000003")
-            #expect(res.headers.first(name: .location) == "/api/v1/patients/\(body.id.uuidString.lowercased())")
+            #expect(res.headers.first(name: .location) == "/api/v1/patients/\(body.id.uuidString)")
             let team = try await PatientStore(database: clinic.app.db).careTeam(body.id)
             #expect(team.map(\.user.username) == ["ana.lmt"])
             #expect(team.first?.isPrimary == true)
@@ -204,9 +204,20 @@ import VaporTesting
             #expect(try await t.sendRequest(.GET, "/api/v1/no-such-thing", headers: h).status == .notFound)
             #expect(try await t.sendRequest(.GET, "/api/v1/patients?page=abc", headers: h).status == .unprocessableEntity)
 
+            // NUL characters (PostgreSQL refuses them in text) are field errors, not 500s.
+            let nulBody = try await t.sendRequest(.POST, "/api/v1/patients", headers: h, body: ByteBuffer(string: #"{"givenName":"a\u0000b"}"#))
+            #expect(nulBody.status == .unprocessableEntity)
+            #expect(try await t.sendRequest(.GET, "/api/v1/patients?q=ab%00c", headers: h).status == .unprocessableEntity)
+            let empty = try await t.sendRequest(.POST, "/api/v1/patients", headers: h)
+            #expect(empty.status == .badRequest)
+            #expect(empty.body.string.contains("\"field\":\"body\""))
+            var upper = h
+            upper.replaceOrAdd(name: .contentType, value: "APPLICATION/JSON")
+            #expect(try await t.sendRequest(.POST, "/api/v1/patients", headers: upper, body: ByteBuffer(string: "{}")).status == .unprocessableEntity)
+
             #expect(try await clinic.patientCount() == before)
             // Decoding failures never reach the action; validation failures are audited.
-            #expect(try await clinic.auditCount(.patientCreate) == auditBefore + 1)
+            #expect(try await clinic.auditCount(.patientCreate) == auditBefore + 2)
         }
     }
 

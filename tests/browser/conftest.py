@@ -236,14 +236,17 @@ def driver(_shared_driver, server):
 
 
 @pytest.fixture
-def second_driver():
-    """A second, independent browser (its own cookie jar), for flows needing two users at once."""
-    d = _new_driver()
-    yield d
-    d.quit()
-
-
-@pytest.fixture
 def browser(driver, server, demo_password):
     """The browser with helpers bound to the main server."""
     return kwbrowser.Browser(driver, server.url, demo_password)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Every axe violation seen in the run, blocking or not, so that -q runs show them too."""
+    seen = kwbrowser.AXE_SEEN
+    if not seen:
+        return
+    terminalreporter.section("axe-core violations seen (all impacts)")
+    for page, viewport, rule, impact, count, counted in seen:
+        verdict = "FAILS" if counted else "not counted"
+        terminalreporter.write_line(f"{page} [{viewport}]: {rule} ({impact}, {count} node(s)) - {verdict}")

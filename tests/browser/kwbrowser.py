@@ -13,7 +13,6 @@ from selenium.common.exceptions import NoSuchElementException, WebDriverExceptio
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 DESKTOP = (1280, 900)
@@ -25,6 +24,7 @@ WAIT = 20
 # current axe-core does not run them, so neither do we.
 AXE_OPTIONS = {"rules": {"checkboxgroup": {"enabled": False}, "radiogroup": {"enabled": False}}}
 BLOCKING_IMPACTS = ("serious", "critical")
+AXE_SEEN: list[tuple] = []  # (page, viewport, rule, impact, nodes, fails the test), for the run summary
 
 
 def reset(driver: WebDriver, base_url: str) -> None:
@@ -45,10 +45,12 @@ def fold(s: str) -> str:
 
 def wait_for_new_page(driver: WebDriver, action) -> None:
     """Runs `action` (a click, an ENTER) and waits until the browser has loaded the next page."""
-    old = driver.find_element(By.TAG_NAME, "html")
+    # Marks the current document; the next one does not carry the mark. (Polling the staleness of
+    # an element races with chromedriver while the old document is being torn down.)
+    driver.execute_script("window.__kwOldPage = true;")
     action()
-    WebDriverWait(driver, WAIT).until(EC.staleness_of(old))
-    WebDriverWait(driver, WAIT).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    WebDriverWait(driver, WAIT, poll_frequency=0.1, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.execute_script("return window.__kwOldPage !== true && document.readyState === 'complete';"))
 
 
 class Browser:
@@ -184,7 +186,12 @@ class Browser:
             for n in v["nodes"][:5]:
                 summary = (n.get("failureSummary") or "").replace("\n", " | ")
                 print(f"      {n.get('target')} {n.get('html', '')[:160]!r} {summary[:300]}")
-        return self.axe_blocking(violations)
+        blocking = self.axe_blocking(violations)
+        viewport = self.viewport()
+        for v in violations:
+            counted = any(x["id"] == v["id"] for x in blocking)
+            AXE_SEEN.append((page, viewport, v["id"], str(v.get("impact")), len(v["nodes"]), counted))
+        return blocking
 
     def axe_blocking(self, violations: list[dict]) -> list[dict]:
         """The violations that fail a test.

@@ -79,6 +79,8 @@ def test_admin_users_audit_report_csv_and_verify(browser: Browser):
     assert "admin" in users
 
     b.click_and_wait(sort_link(b, "Time"))
+    assert sorted_by(b, "Time") == "descending"
+    b.click_and_wait(sort_link(b, "Time"))
     assert sorted_by(b, "Time") == "ascending"
     times = column(b, header_index(b, "Time"))
     assert times == sorted(times), times[:10]

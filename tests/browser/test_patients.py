@@ -77,7 +77,6 @@ def test_search_open_chart_and_sign_out(browser: Browser):
     assert all(matches_prefix(t, prefix) for t in texts), f"{prefix!r} found names not starting with it: {texts}"
     expected = {t for t, _ in everyone if fold(t.split(", ", 1)[0]).startswith(prefix)}
     assert expected <= set(texts), f"searching {prefix!r} missed {sorted(expected - set(texts))}"
-    assert len(results) < len(everyone) or all(matches_prefix(t, prefix) for t, _ in everyone)
 
     # Accent-insensitive: type the name without its diacritics (e.g. "angst" finds "Ångström").
     accented = [t for t, _ in everyone if fold(t.split(", ", 1)[0]) != t.split(", ", 1)[0].lower()
@@ -242,11 +241,12 @@ def test_patient_name_cannot_add_markup_to_the_page_head(browser: Browser):
     b.get("/patients/new")
     _fill_patient_form(b, given, family, "1977-07-07", "other")
     b.submit_form("button#patient-submit")
-    chart = b.path
-    assert re.fullmatch(r"/patients/[0-9a-f-]{36}", chart), f"saving went to {chart}: {b.main_text()[:300]}"
-    # Give a meta refresh (0 s) time to fire; the page must still be the chart.
+    # Saving redirects to the new chart; give a meta refresh (0 s) time to fire.
     time.sleep(1.5)
-    assert b.path == chart, f"opening the chart navigated to {b.path}"
+    chart = b.path
+    assert re.fullmatch(r"/patients/[0-9a-f-]{36}", chart), (
+        f"after saving, the browser is on {chart}, not the new patient's chart: the name {given!r} "
+        "turned into a <meta http-equiv=refresh> in the chart's <head>")
     refresh = b.driver.execute_script("return document.querySelectorAll('meta[http-equiv]').length")
     problems = head_name_problems(b, f"{given} {family} · Knotwork")
     assert refresh == 0 and not problems, (
@@ -298,7 +298,6 @@ def test_new_patient_field_errors(browser: Browser):
     for field in ("phone", "email", "addressLine", "city", "state", "postalCode"):
         if b.find(f"#{field}").get_attribute("aria-invalid") == "true":
             problems.append(f"#{field} is marked invalid but was optional and empty")
-    assert not problems, "field errors are not announced with their fields:\n" + "\n".join(problems)
 
     # Correcting one field leaves the others listed and keeps what was typed.
     b.find("input#givenName").send_keys("Quinn")
@@ -307,3 +306,5 @@ def test_new_patient_field_errors(browser: Browser):
     assert fields == required - {"givenName"}
     assert b.find("input#givenName").get_attribute("value") == "Quinn"
     assert b.find("input#givenName").get_attribute("aria-invalid") != "true"
+
+    assert not problems, "field errors are not announced with their fields:\n" + "\n".join(problems)

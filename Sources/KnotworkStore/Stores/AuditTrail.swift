@@ -51,10 +51,38 @@ public struct AuditEntry: Sendable, Equatable {
 public struct AuditTrail: Sendable {
     public let database: any Database
     public let now: @Sendable () -> Date
+    /// When present, stand-alone rows and reads are group-committed (see `AuditBatcher`).
+    public let batcher: AuditBatcher?
 
-    public init(database: any Database, now: @escaping @Sendable () -> Date) {
+    public init(database: any Database, now: @escaping @Sendable () -> Date, batcher: AuditBatcher? = nil) {
         self.database = database
         self.now = now
+        self.batcher = batcher
+    }
+
+    /// A read of patient data: the data is read, then its audit row is made durable before the
+    /// caller gets the data, so nothing is disclosed without a durable row. Reads write nothing
+    /// else, so the row is group-committed with other requests' rows instead of paying for a
+    /// transaction of its own.
+    public func read<T: Sendable>(
+        _ actor: AuditActor,
+        _ entry: AuditEntry,
+        _ body: @escaping @Sendable (any Database) async throws -> T
+    ) async throws -> T {
+        guard self.batcher != nil else { return try await self.perform(actor, entry, body) }
+        let value: T
+        do {
+            value = try await body(self.database)
+        } catch {
+            var failed = entry
+            failed.outcome = (error as? any AuditOutcomeProviding)?.auditOutcome ?? .failure
+            failed.detail = [entry.detail, (error as? any AuditOutcomeProviding)?.auditDetail ?? "error"]
+                .filter { !$0.isEmpty }.joined(separator: "; ")
+            try? await self.record(actor, failed)
+            throw error
+        }
+        try await self.record(actor, entry)
+        return value
     }
 
     /// Runs `body` in one transaction with the audit row that records it. On failure the work is
@@ -88,8 +116,11 @@ public struct AuditTrail: Sendable {
         }
     }
 
-    /// Writes one stand-alone row (authentication events, refusals).
+    /// Writes one stand-alone row (authentication events, refusals); durable when this returns.
     public func record(_ actor: AuditActor, _ entry: AuditEntry) async throws {
+        if let batcher = self.batcher {
+            return try await batcher.append(actor, entry, at: self.now())
+        }
         let now = self.now
         try await self.database.transaction { tx in
             let head = try await Self.lockHead(on: tx)
@@ -99,14 +130,18 @@ public struct AuditTrail: Sendable {
 
     struct Head { var seq: Int64; var previousHash: String }
 
-    static func lockHead(on db: any Database) async throws -> Head {
-        guard let row = try await db.sql.raw("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash").first() else {
+    /// Reserves `count` sequence numbers; returns the first one and the hash it must link to.
+    static func lockHead(on db: any Database, count: Int = 1) async throws -> Head {
+        guard let row = try await db.sql.raw("UPDATE audit_head SET seq = seq + \(bind: count) WHERE id = 1 RETURNING seq, hash").first() else {
             throw AuditTrailError.missingHead
         }
-        return Head(seq: try row.decode(column: "seq", as: Int64.self), previousHash: try row.decode(column: "hash", as: String.self))
+        let last = try row.decode(column: "seq", as: Int64.self)
+        return Head(seq: last - Int64(count) + 1, previousHash: try row.decode(column: "hash", as: String.self))
     }
 
-    static func append(_ entry: AuditEntry, actor: AuditActor, head: Head, at time: Date, on db: any Database) async throws {
+    /// Appends one row after `head` and returns the head for the next row.
+    @discardableResult
+    static func append(_ entry: AuditEntry, actor: AuditActor, head: Head, at time: Date, on db: any Database) async throws -> Head {
         let detail = [actor.via, entry.detail].filter { !$0.isEmpty }.joined(separator: "; ")
         let record = AuditRecord(
             seq: head.seq, occurredAt: AuditRecord.timestamp(time), userID: actor.userID, username: actor.username,
@@ -125,11 +160,58 @@ public struct AuditTrail: Sendable {
                 \(bind: head.previousHash), \(bind: hash))
             """).run()
         try await sql.raw("UPDATE audit_head SET hash = \(bind: hash) WHERE id = 1").run()
+        return Head(seq: head.seq + 1, previousHash: hash)
     }
 
     public static func hash(_ record: AuditRecord, previousHash: String) -> String {
         let digest = SHA256.hash(data: Data(record.canonical(previousHash: previousHash).utf8))
         return digest.map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// Group commit for audit rows that stand alone (reads and authentication events): rows that arrive
+/// while a batch is being committed go into the next batch, so one transaction and one fsync serve
+/// many requests. Each caller returns only once its own row is durable. Rows that belong to a write
+/// do not come here: they are written in the write's own transaction by `AuditTrail.perform`.
+public actor AuditBatcher {
+    let database: any Database
+    var pending: [(AuditActor, AuditEntry, Date, CheckedContinuation<Void, any Error>)] = []
+    var flushing = false
+    /// Bounds one transaction's size under a burst.
+    static let maxBatch = 256
+
+    public init(database: any Database) {
+        self.database = database
+    }
+
+    public func append(_ actor: AuditActor, _ entry: AuditEntry, at time: Date) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            self.pending.append((actor, entry, time, continuation))
+            if !self.flushing {
+                self.flushing = true
+                Task { await self.flush() }
+            }
+        }
+    }
+
+    func flush() async {
+        while !self.pending.isEmpty {
+            let batch = Array(self.pending.prefix(Self.maxBatch))
+            self.pending.removeFirst(batch.count)
+            let rows = batch.map { ($0.0, $0.1, $0.2) }
+            do {
+                try await self.database.transaction { tx in
+                    var head = try await AuditTrail.lockHead(on: tx, count: rows.count)
+                    for (actor, entry, time) in rows {
+                        head = try await AuditTrail.append(entry, actor: actor, head: head, at: time, on: tx)
+                    }
+                }
+                for item in batch { item.3.resume() }
+            } catch {
+                for item in batch { item.3.resume(throwing: error) }
+            }
+        }
+        self.flushing = false
     }
 }
 

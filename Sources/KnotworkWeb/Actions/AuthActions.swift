@@ -94,7 +94,9 @@ enum UserActions {
         let name = Text.clean(input.displayName)
         let password = input.password ?? ""
         var errors = UsernamePolicy.problems(username)
-        if name.isEmpty || name.count > 100 { errors.append(FieldError("displayName", "Name is required (at most 100 characters).")) }
+        if name.isEmpty || name.count > 100 || Text.hasControlCharacters(input.displayName ?? "") {
+            errors.append(FieldError("displayName", "Name is required (at most 100 characters, no control characters)."))
+        }
         let role = Role(rawValue: input.role ?? "")
         if role == nil { errors.append(FieldError("role", "Role must be one of " + Role.allCases.map(\.rawValue).joined(separator: ", ") + ".")) }
         errors += PasswordPolicy.problems(password, username: username)
@@ -122,9 +124,14 @@ enum UserActions {
         let role = change.role.map { Role(rawValue: $0) }
         if let role, role == nil { errors.append(FieldError("role", "Role must be one of " + Role.allCases.map(\.rawValue).joined(separator: ", ") + ".")) }
         let name = change.displayName.map { Text.clean($0) }
-        if let name, name.isEmpty || name.count > 100 { errors.append(FieldError("displayName", "Name is required (at most 100 characters).")) }
-        if id == me.user.id, change.active == false || (role ?? nil).map({ $0 != .admin }) == true {
-            errors.append(FieldError("role", "You cannot deactivate yourself or remove your own administrator role."))
+        if let name, name.isEmpty || name.count > 100 || Text.hasControlCharacters(change.displayName ?? "") {
+            errors.append(FieldError("displayName", "Name is required (at most 100 characters, no control characters)."))
+        }
+        if id == me.user.id, change.active == false {
+            errors.append(FieldError("active", "You cannot deactivate yourself."))
+        }
+        if id == me.user.id, (role ?? nil).map({ $0 != .admin }) == true {
+            errors.append(FieldError("role", "You cannot remove your own administrator role."))
         }
         let now = req.now
         guard let before = try await req.users.find(id) else { throw Abort(.notFound) }

@@ -20,14 +20,14 @@ enum PatientActions {
                         query.recordNumber.map { _ in "record" }, query.phoneDigits.map { _ in "phone" }]
             .compactMap { $0 }.joined(separator: ",")
         let entry = AuditEntry(.patientSearch, entity: "patients", detail: "criteria=\(criteria.isEmpty ? "none" : criteria); page=\(query.page)")
-        return try await req.audit.perform(req.auditActor, entry) { db in
+        return try await req.audit.read(req.auditActor, entry) { db in
             try await PatientStore(database: db).search(query, scope: scope)
         }
     }
 
     static func read(on req: Request) async throws -> (Patient, [CareTeamMember]) {
         let ctx = try req.requirePatient()
-        return try await req.audit.perform(req.auditActor, AuditEntry(.patientRead, patientID: ctx.patientID, entity: "patient")) { db in
+        return try await req.audit.read(req.auditActor, AuditEntry(.patientRead, patientID: ctx.patientID, entity: "patient")) { db in
             let store = PatientStore(database: db)
             guard let patient = try await store.get(ctx.patientID) else { throw Abort(.notFound) }
             return (patient, try await store.careTeam(ctx.patientID))
@@ -76,7 +76,7 @@ enum PatientActions {
 
     static func careTeam(on req: Request) async throws -> [CareTeamMember] {
         let ctx = try req.requirePatient()
-        return try await req.audit.perform(req.auditActor, AuditEntry(.careTeamRead, patientID: ctx.patientID, entity: "care_team")) { db in
+        return try await req.audit.read(req.auditActor, AuditEntry(.careTeamRead, patientID: ctx.patientID, entity: "care_team")) { db in
             try await PatientStore(database: db).careTeam(ctx.patientID)
         }
     }

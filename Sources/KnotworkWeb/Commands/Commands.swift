@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import KnotworkCore
 import KnotworkStore
+import SQLKit
 import Vapor
 
 /// `knotwork user create --role ROLE --username NAME --name "Display Name"`
@@ -115,6 +116,37 @@ struct SeedCommand: AsyncCommand {
     }
 }
 
+/// `knotwork backup --output FILE`: an online, consistent copy of the SQLite database
+/// (`VACUUM INTO`), safe while the server runs. PostgreSQL is backed up with pg_dump.
+struct BackupCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "output", help: "Where to write the copy (must not exist)") var output: String?
+    }
+
+    var help: String { "Write an online backup of the SQLite database." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard let output = signature.output, !output.isEmpty else { throw CommandError("--output FILE is required") }
+        let app = context.application
+        try await Backup.sqlite(app.db, to: output)
+        try await AuditTrail(database: app.db, now: app.knotwork.clock.now)
+            .record(.commandLine("backup"), AuditEntry(.auditExport, entity: "database backup", detail: output))
+        context.console.print("Backup written to \(output)")
+    }
+}
+
+enum Backup {
+    struct NotSQLite: Error, CustomStringConvertible {
+        var description: String { "backup works on SQLite; for PostgreSQL use pg_dump (see the README)" }
+    }
+
+    static func sqlite(_ db: any Database, to path: String) async throws {
+        guard let sql = db as? any SQLDatabase, sql.dialect.name == "sqlite" else { throw NotSQLite() }
+        guard !FileManager.default.fileExists(atPath: path) else { throw CommandError("\(path) already exists") }
+        try await sql.raw("VACUUM INTO \(bind: path)").run()
+    }
+}
+
 struct CommandError: Error, CustomStringConvertible {
     var description: String
     init(_ d: String) { self.description = d }
@@ -125,4 +157,5 @@ public func registerCommands(_ app: Application) {
     app.asyncCommands.use(TokenCommand(), as: "token")
     app.asyncCommands.use(AuditCommand(), as: "audit")
     app.asyncCommands.use(SeedCommand(), as: "seed")
+    app.asyncCommands.use(BackupCommand(), as: "backup")
 }

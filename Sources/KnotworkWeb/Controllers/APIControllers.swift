@@ -80,10 +80,24 @@ enum API {
 
     /// JSON bodies must be JSON objects of the documented shape; anything else is a 400 or 422.
     static func decode<T: Decodable>(_ type: T.Type, _ req: Request) throws -> T {
-        guard req.headers.contentType == .json else {
+        guard let mediaType = req.headers.contentType, mediaType.type.lowercased() == "application",
+              mediaType.subType.lowercased() == "json" else {
             throw Abort(.unsupportedMediaType, reason: "Send application/json.")
         }
-        return try req.content.decode(T.self)
+        guard let body = req.body.data, body.readableBytes > 0 else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "empty body"))
+        }
+        return try JSONDecoder().decode(T.self, from: Data(buffer: body))
+    }
+
+    /// Query parameters that cannot be read are field errors on the query, not on a body.
+    static func query<T: Decodable>(_ type: T.Type, _ req: Request) throws -> T {
+        do {
+            return try req.query.decode(T.self)
+        } catch let error as DecodingError {
+            let field = ProblemMiddleware.fieldError(error).field
+            throw ValidationFailure([FieldError(field.isEmpty ? "query" : field, "is not a valid query parameter.")])
+        }
     }
 
     struct PatientController {
@@ -98,7 +112,7 @@ enum API {
         }
 
         @Sendable func index(req: Request) async throws -> PatientListResponse {
-            let p = try req.query.decode(ListParams.self)
+            let p = try API.query(ListParams.self, req)
             let inactive = p.includeInactive.map { ["true", "1"].contains($0.lowercased()) } ?? false
             let query = try PatientQuery.parse(q: p.q, dob: p.dob, record: p.record, phone: p.phone, page: p.page,
                                                perPage: p.perPage, includeInactive: inactive)
@@ -131,7 +145,7 @@ enum API {
             do {
                 let patient = try await PatientActions.create(body.input, confirmDuplicate: body.confirmDuplicate ?? false, on: req)
                 let response = try await PatientResponse(patient).encodeResponse(status: .created, for: req)
-                response.headers.replaceOrAdd(name: .location, value: "/api/v1/patients/\(patient.id.uuidString.lowercased())")
+                response.headers.replaceOrAdd(name: .location, value: "/api/v1/patients/\(patient.id.uuidString)")
                 return response
             } catch let d as PatientActions.LikelyDuplicate {
                 throw Abort(.conflict, reason: "A patient with the same name and date of birth exists (\(d.matches.map(\.recordNumber).joined(separator: ", "))). Send confirmDuplicate: true to create another record.")
@@ -220,9 +234,9 @@ enum API {
         }
 
         @Sendable func auditEvents(req: Request) async throws -> AuditEventList {
-            let params = try req.query.decode(KnotworkWeb.AdminController.AuditParams.self)
+            let params = try API.query(KnotworkWeb.AdminController.AuditParams.self, req)
             let q = try await KnotworkWeb.AdminController.query(params, on: req)
-            let page = try await req.audit.perform(req.auditActor, AuditEntry(.auditRead, patientID: q.patientID, entity: "audit_events")) { db in
+            let page = try await req.audit.read(req.auditActor, AuditEntry(.auditRead, patientID: q.patientID, entity: "audit_events")) { db in
                 try await AuditReport(database: db).search(q)
             }
             return AuditEventList(items: page.items, page: page.page, perPage: page.perPage, total: page.total)

@@ -45,7 +45,7 @@ struct AccountController {
                 )))
             ),
             .section(
-                .id("password"),
+                .id("change-password"),
                 .h2(.text("Change password")),
                 .form(
                     .id("password-form"), .method(.post), .action(Paths.accountPassword), csrfField(p.csrfToken),

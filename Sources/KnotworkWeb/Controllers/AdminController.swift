@@ -157,7 +157,7 @@ struct AdminController {
         do {
             query = try await Self.query(params, on: req)
             let q = query
-            page = try await req.audit.perform(req.auditActor, AuditEntry(.auditRead, patientID: q.patientID, entity: "audit_events")) { db in
+            page = try await req.audit.read(req.auditActor, AuditEntry(.auditRead, patientID: q.patientID, entity: "audit_events")) { db in
                 try await AuditReport(database: db).search(q)
             }
         } catch let v as ValidationFailure {
@@ -171,7 +171,7 @@ struct AdminController {
         let params = (try? req.query.decode(AuditParams.self)) ?? AuditParams()
         let q = try await Self.query(params, on: req)
         let header = "seq,occurred_at,user_id,username,role,action,patient_id,entity,outcome,client_address,request_id,detail,break_glass,hash\r\n"
-        let body = try await req.audit.perform(req.auditActor, AuditEntry(.auditExport, patientID: q.patientID, entity: "audit_events")) { db in
+        let body = try await req.audit.read(req.auditActor, AuditEntry(.auditExport, patientID: q.patientID, entity: "audit_events")) { db in
             var out = ""
             try await AuditReport(database: db).forEach(q) { rows in
                 for r in rows {

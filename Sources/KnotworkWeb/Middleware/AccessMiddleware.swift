@@ -24,10 +24,16 @@ struct AccessMiddleware: AsyncMiddleware {
             // Fail closed: a route someone forgot to give a rule answers as if it did not exist.
             throw Abort(.notFound)
         }
-        // Streamed bodies are capped by Vapor when collected; an already-buffered body is checked here.
-        if let body = request.body.data, body.readableBytes > request.application.routes.defaultMaxBodySize.value {
+        // Every route reads its whole body, so collect it here (capped: 413 past the limit) and
+        // check it once, before any handler runs.
+        let limit = request.application.routes.defaultMaxBodySize.value
+        if request.body.data == nil, ![.GET, .HEAD].contains(request.method) {
+            _ = try await request.body.collect(max: limit).get()
+        }
+        if let body = request.body.data, body.readableBytes > limit {
             throw Abort(.payloadTooLarge)
         }
+        try Self.refuseNUL(request)
         try await self.checkCSRF(request, rule: rule)
         switch rule {
         case .open:
@@ -46,6 +52,21 @@ struct AccessMiddleware: AsyncMiddleware {
             guard roles.contains(p.user.role) else { throw try await self.deny(request, why: "role") }
         }
         return try await next.respond(to: request)
+    }
+
+    /// NUL has no place in clinical text, and PostgreSQL refuses it in text columns: refuse it
+    /// everywhere, up front, with a field-level error instead of a failure deep in a query.
+    static func refuseNUL(_ request: Request) throws {
+        if let query = request.url.query, query.range(of: "%00", options: .caseInsensitive) != nil {
+            throw ValidationFailure([FieldError("query", "The query string contains a NUL character.")])
+        }
+        if let body = request.body.data {
+            let view = body.readableBytesView
+            if view.contains(0) || body.getString(at: body.readerIndex, length: body.readableBytes)?.range(of: "\\u0000", options: .caseInsensitive) != nil
+                || request.headers.contentType == .urlEncodedForm && body.getString(at: body.readerIndex, length: body.readableBytes)?.range(of: "%00", options: .caseInsensitive) != nil {
+                throw ValidationFailure([FieldError("body", "The request contains a NUL character.")])
+            }
+        }
     }
 
     func signedIn(_ request: Request) throws -> Principal {

@@ -17,7 +17,16 @@ struct RequestContextMiddleware: AsyncMiddleware {
             request.requestID = UUID().uuidString.lowercased()
         }
         request.logger[metadataKey: "request-id"] = .string(request.requestID)
+        let start = ContinuousClock.now
         let response = try await next.respond(to: request)
+        // The route pattern, never the concrete path or query: those can carry patient identifiers.
+        let elapsed = ContinuousClock.now - start
+        request.logger.info("request", metadata: [
+            "method": .string(request.method.rawValue),
+            "route": .string(request.route.map { "/" + $0.path.map(\.description).joined(separator: "/") } ?? "unmatched"),
+            "status": .stringConvertible(response.status.code),
+            "ms": .stringConvertible((Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15).rounded()),
+        ])
         let h = response.headers
         var headers = h
         headers.replaceOrAdd(name: "X-Request-ID", value: request.requestID)

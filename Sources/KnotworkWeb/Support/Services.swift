@@ -14,6 +14,7 @@ public struct KnotworkClock: Sendable {
 struct KnotworkState: Sendable {
     var settings: Settings
     var clock: KnotworkClock
+    var auditBatcher: AuditBatcher
 }
 
 extension Application {
@@ -117,7 +118,9 @@ extension Request {
                           clientAddress: self.clientAddress, requestID: self.requestID, via: via)
     }
 
-    var audit: AuditTrail { AuditTrail(database: self.db, now: self.application.knotwork.clock.now) }
+    var audit: AuditTrail {
+        AuditTrail(database: self.db, now: self.application.knotwork.clock.now, batcher: self.application.knotwork.auditBatcher)
+    }
     var users: UserStore { UserStore(database: self.db) }
     var patients: PatientStore { PatientStore(database: self.db) }
     var sessions: SessionStore { SessionStore(database: self.db) }

@@ -144,6 +144,7 @@ func selectField<C: HTML.BodyContext>(_ name: String, _ label: String, options: 
         .forEach(mine) { e in .p(.id(name + "-error"), .class("error"), txt(e.message)) },
         .select(
             .id(name), .attribute(named: "name", value: name),
+            .attribute(named: "aria-invalid", value: mine.isEmpty ? "" : "true"),
             .attribute(named: "aria-describedby", value: mine.isEmpty ? "" : name + "-error"),
             .forEach(options) { o in
                 option(o.value, o.label, selected: o.value == (selected ?? ""))
