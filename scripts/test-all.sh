@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Everything `make test` (and so CI) runs, in order:
 #   deps -> build -> PostgreSQL up -> swift test (SQLite) -> swift test (PostgreSQL)
-#   -> browser tests (SQLite) -> API fuzz (SQLite) -> API fuzz (PostgreSQL)
+#   -> two instances on one PostgreSQL -> browser tests (SQLite) -> API fuzz (SQLite) -> API fuzz (PostgreSQL)
 # A failing stage does not stop the later ones (so one run shows every problem), but any
 # failure makes this script exit non-zero. A failing deps/build/PostgreSQL stage stops the run.
 # The PostgreSQL cluster is always torn down (trap), also on failure or Ctrl-C.
@@ -76,6 +76,7 @@ export KNOTWORK_SKIP_BUILD=1
 
 run_stage "swift test (TEST_DATABASE=sqlite)" 0 swift_test_sqlite
 run_stage "swift test (TEST_DATABASE=postgres)" 0 swift_test_postgres
+run_stage "two instances on one PostgreSQL" 0 python3 -m pytest -q tests/multi
 run_stage "browser tests (SQLite)" 0 bash scripts/test-browser.sh
 run_stage "API fuzz: schemathesis (SQLite)" 0 bash tests/api/run-schemathesis.sh
 if [[ "${SKIP_FUZZ_POSTGRES:-0}" != 1 ]]; then

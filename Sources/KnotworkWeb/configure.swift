@@ -22,20 +22,24 @@ public enum KnotworkMetrics {
         MetricsSystem.bootstrap(factory)
     }
 
-    static let databaseReady = Self.registry.makeGauge(name: "knotwork_database_ready", help: "1 when the last readiness check reached the database")
+    static let databaseReady = Self.registry.makeGauge(descriptor: MetricNameDescriptor(
+        namespace: "knotwork", metricName: "database_ready", helpText: "1 when the last readiness check reached the database"))
     static let databasePing = Self.registry.makeDurationHistogram(
-        name: "knotwork_database_ping_seconds", buckets: [.milliseconds(1), .milliseconds(5), .milliseconds(20), .milliseconds(100), .seconds(1)],
-        help: "Round trip of the readiness check's query")
-    static let databasePoolSize = Self.registry.makeGauge(name: "knotwork_database_pool_max_connections", help: "Connections the database pool may open")
+        descriptor: MetricNameDescriptor(namespace: "knotwork", metricName: "database_ping", unitName: "seconds",
+                                         helpText: "Round trip of the readiness check's query"),
+        buckets: [.milliseconds(1), .milliseconds(5), .milliseconds(20), .milliseconds(100), .seconds(1)])
+    static let databasePoolSize = Self.registry.makeGauge(descriptor: MetricNameDescriptor(
+        namespace: "knotwork", metricName: "database_pool_max_connections", helpText: "Connections the database pool may open"))
 }
 
 /// Sets up an application: database and migrations, middleware, routes. Tests call it with their
 /// own settings and clock.
 public func configure(_ app: Application, settings: Settings, clock: KnotworkClock = .live, migrate: Bool = true) async throws {
     try settings.database.register(on: app.databases, logLevel: .debug)
-    app.knotwork = KnotworkState(settings: settings, clock: clock, auditBatcher: AuditBatcher(database: app.db))
+    app.knotwork = KnotworkState(settings: settings, clock: clock, auditBatcher: AuditBatcher(database: app.db(.audit)))
     for migration in KnotworkMigrations.all { app.migrations.add(migration) }
-    KnotworkMetrics.databasePoolSize.set(Double(settings.database.isPostgres ? 4 * System.coreCount : System.coreCount))
+    // One pool for requests and one for the audit trail (see DatabaseTarget.register).
+    KnotworkMetrics.databasePoolSize.set(Double(settings.database.isPostgres ? 5 * System.coreCount : 2 * System.coreCount))
 
     if let tls = settings.tls {
         let chain = try NIOSSLCertificate.fromPEMFile(tls.certificatePath).map { NIOSSLCertificateSource.certificate($0) }

@@ -281,12 +281,15 @@ public struct ResultPage<Item: Sendable>: Sendable {
     public var page: Int
     public var perPage: Int
     public var total: Int
+    /// False when counting stopped at a cap: there are at least `total` matches.
+    public var totalIsExact: Bool
 
-    public init(items: [Item], page: Int, perPage: Int, total: Int) {
+    public init(items: [Item], page: Int, perPage: Int, total: Int, totalIsExact: Bool = true) {
         self.items = items
         self.page = page
         self.perPage = perPage
         self.total = total
+        self.totalIsExact = totalIsExact
     }
 
     public var pageCount: Int { max(1, (self.total + self.perPage - 1) / self.perPage) }

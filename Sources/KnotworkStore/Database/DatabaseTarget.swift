@@ -52,21 +52,31 @@ public enum DatabaseTarget: Sendable, Equatable {
         }
     }
 
-    /// Registers this database as the default on `databases`.
+    /// Registers this database as the default on `databases`, and again as `.audit`: the audit
+    /// trail's group commits get connections of their own, so that a commit waiting on its fsync
+    /// never holds a connection that reads are queued behind.
     public func register(on databases: Databases, logLevel: Logger.Level = .debug) throws {
         switch self {
         case .sqlite(let path):
             databases.use(.sqlite(.file(path), sqlLogLevel: logLevel), as: .sqlite, isDefault: true)
+            databases.use(.sqlite(.file(path), sqlLogLevel: logLevel), as: .audit, isDefault: false)
         case .postgres(let url):
             var config = try SQLPostgresConfiguration(url: url)
             config.coreConfiguration.options.requireBackendKeyData = false
-            databases.use(
-                .postgres(configuration: config, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(10),
-                          encodingContext: .default, decodingContext: .default, sqlLogLevel: logLevel),
-                as: .psql, isDefault: true
-            )
+            for (id, connections) in [(DatabaseID.psql, 4), (DatabaseID.audit, 1)] {
+                databases.use(
+                    .postgres(configuration: config, maxConnectionsPerEventLoop: connections, connectionPoolTimeout: .seconds(10),
+                              encodingContext: .default, decodingContext: .default, sqlLogLevel: logLevel),
+                    as: id, isDefault: id == .psql
+                )
+            }
         }
     }
+}
+
+extension DatabaseID {
+    /// The audit trail's own connections to the same database.
+    public static let audit = DatabaseID(string: "audit")
 }
 
 /// Dialect-specific SQL lives behind this one switch (STYLE.md: one place, a test per branch).

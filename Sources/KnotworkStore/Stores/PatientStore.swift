@@ -41,6 +41,7 @@ public enum PatientScope: Sendable, Equatable {
 
 /// What the access rule needs to know about one user and one patient.
 public struct PatientRelation: Sendable, Equatable {
+    public var exists: Bool
     public var onTeam: Bool
     public var breakGlass: Bool
 }
@@ -131,17 +132,28 @@ public struct PatientStore: Sendable {
         return try await q.limit(10).all().map(\.domain)
     }
 
+    /// Whether the patient exists, and how the user relates to them, in one round trip (this runs on
+    /// every request that names a patient).
     public func relation(patientID: UUID, userID: UUID, now: Date) async throws -> PatientRelation {
-        async let team = CareTeamMemberModel.query(on: self.database)
-            .filter(\.$patient.$id == patientID).filter(\.$user.$id == userID).count()
-        async let glass = BreakGlassGrantModel.query(on: self.database)
-            .filter(\.$patient.$id == patientID).filter(\.$user.$id == userID).filter(\.$expiresAt > now).count()
-        return PatientRelation(onTeam: try await team > 0, breakGlass: try await glass > 0)
+        let row = try await self.database.sql.raw("""
+            SELECT (SELECT COUNT(*) FROM patients WHERE id = \(bind: patientID)) AS found,
+                   (SELECT COUNT(*) FROM care_team_members WHERE patient_id = \(bind: patientID) AND user_id = \(bind: userID)) AS on_team,
+                   (SELECT COUNT(*) FROM break_glass_grants WHERE patient_id = \(bind: patientID) AND user_id = \(bind: userID)
+                        AND expires_at > \(bind: now)) AS glass
+            """).first()
+        return PatientRelation(
+            exists: try row?.decode(column: "found", as: Int.self) ?? 0 > 0,
+            onTeam: try row?.decode(column: "on_team", as: Int.self) ?? 0 > 0,
+            breakGlass: try row?.decode(column: "glass", as: Int.self) ?? 0 > 0)
     }
 
     public func exists(_ id: UUID) async throws -> Bool {
         try await PatientModel.query(on: self.database).filter(\.$id == id).count() > 0
     }
+
+    /// Counting stops here: "1000 or more" is all a list needs, and an exact count of a large team
+    /// would cost more than the page itself.
+    public static let countLimit = 1000
 
     public func search(_ query: PatientQuery, scope: PatientScope) async throws -> ResultPage<Patient> {
         let sql = self.database.sql
@@ -149,9 +161,11 @@ public struct PatientStore: Sendable {
         var parts: [SQLQueryString] = ["1 = 1"]
         if !query.includeInactive { parts.append("p.active = \(bind: true)") }
         if case .careTeamOf(let userID, let now) = scope {
+            // Correlated EXISTS: an index probe per candidate row, never a list of the whole team.
             parts.append("""
-                p.id IN (SELECT patient_id FROM care_team_members WHERE user_id = \(bind: userID)
-                UNION SELECT patient_id FROM break_glass_grants WHERE user_id = \(bind: userID) AND expires_at > \(bind: now))
+                (EXISTS (SELECT 1 FROM care_team_members c WHERE c.patient_id = p.id AND c.user_id = \(bind: userID))
+                 OR EXISTS (SELECT 1 FROM break_glass_grants g WHERE g.patient_id = p.id AND g.user_id = \(bind: userID)
+                            AND g.expires_at > \(bind: now)))
                 """)
         }
         for term in query.nameTerms.prefix(5) {
@@ -170,16 +184,17 @@ public struct PatientStore: Sendable {
         if let digits = query.phoneDigits { parts.append("p.phone_digits LIKE \(bind: "%" + digits + "%")") }
         let filter = parts.joined(separator: " AND ")
 
-        let total = try await sql.raw("SELECT COUNT(*) AS n FROM patients p WHERE \(filter)").first()?
-            .decode(column: "n", as: Int.self) ?? 0
-        let ids = try await sql.raw("""
-            SELECT p.id FROM patients p WHERE \(filter)
+        let counted = try await sql.raw("""
+            SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM patients p WHERE \(filter) LIMIT \(bind: Self.countLimit + 1)) matches
+            """).first()?.decode(column: "n", as: Int.self) ?? 0
+        let rows = try await sql.raw("""
+            SELECT p.* FROM patients p WHERE \(filter)
             ORDER BY p.search_family, p.search_given, p.id
             LIMIT \(bind: query.perPage) OFFSET \(bind: (query.page - 1) * query.perPage)
-            """).all().map { try $0.decode(column: "id", as: UUID.self) }
-        let models = ids.isEmpty ? [] : try await PatientModel.query(on: self.database).filter(\.$id ~~ ids).all()
-        let byID = Dictionary(uniqueKeysWithValues: models.map { ($0.id!, $0.domain) })
-        return ResultPage(items: ids.compactMap { byID[$0] }, page: query.page, perPage: query.perPage, total: total)
+            """).all()
+        let items = try rows.map { try $0.decode(model: PatientModel.self).domain }
+        return ResultPage(items: items, page: query.page, perPage: query.perPage,
+                          total: min(counted, Self.countLimit), totalIsExact: counted <= Self.countLimit)
     }
 
     // MARK: Care team
@@ -223,6 +238,41 @@ public struct PatientStore: Sendable {
         m.grantedAt = now
         m.expiresAt = expires
         try await m.create(on: self.database)
+    }
+
+    /// Creates many patients with their care teams in a few multi-row statements (demo and benchmark
+    /// data; one round trip per table instead of one per row). Call inside a transaction.
+    public func bulkCreate(_ patients: [(PatientDemographics, [CareTeamMember])], now: Date) async throws {
+        guard !patients.isEmpty else { return }
+        let sql = self.database.sql
+        guard let row = try await sql.raw(
+            "UPDATE counters SET value = value + \(bind: patients.count) WHERE name = 'record_number' RETURNING value").first() else {
+            throw AuditTrailError.missingHead
+        }
+        let first = try row.decode(column: "value", as: Int.self) - patients.count + 1
+        let ids = patients.map { _ in UUID() }
+        let insertPatients = sql.insert(into: PatientModel.schema).columns(
+            "id", "created_at", "updated_at", "record_number", "given_name", "family_name", "search_given", "search_family",
+            "date_of_birth", "sex", "phone", "phone_digits", "email", "address_line", "city", "state", "postal_code", "active")
+        let insertTerms = sql.insert(into: PatientSearchTermModel.schema).columns("id", "patient_id", "term")
+        let insertTeam = sql.insert(into: CareTeamMemberModel.schema).columns("id", "created_at", "patient_id", "user_id", "is_primary")
+        for (i, (d, team)) in patients.enumerated() {
+            let values: [any Encodable & Sendable] = [
+                ids[i], now, now, Patient.recordNumber(sequence: first + i), d.givenName, d.familyName,
+                Text.searchKey(d.givenName), Text.searchKey(d.familyName), d.dateOfBirth.description, d.sex.rawValue,
+                d.phone, d.phone.map(Text.digits), d.email, d.addressLine, d.city, d.state, d.postalCode, true,
+            ]
+            insertPatients.values(values.map { SQLBind($0) })
+            for term in Self.searchTerms(d) {
+                insertTerms.values([SQLBind(UUID()), SQLBind(ids[i]), SQLBind(term)])
+            }
+            for m in team {
+                insertTeam.values([SQLBind(UUID()), SQLBind(now), SQLBind(ids[i]), SQLBind(m.user.id), SQLBind(m.isPrimary)])
+            }
+        }
+        try await insertPatients.run()
+        try await insertTerms.run()
+        try await insertTeam.run()
     }
 
     public func count() async throws -> Int {

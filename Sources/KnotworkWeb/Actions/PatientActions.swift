@@ -25,12 +25,13 @@ enum PatientActions {
         }
     }
 
-    static func read(on req: Request) async throws -> (Patient, [CareTeamMember]) {
+    /// The patient, with the care team when the page shows it.
+    static func read(withCareTeam: Bool = true, on req: Request) async throws -> (Patient, [CareTeamMember]) {
         let ctx = try req.requirePatient()
         return try await req.audit.read(req.auditActor, AuditEntry(.patientRead, patientID: ctx.patientID, entity: "patient")) { db in
             let store = PatientStore(database: db)
             guard let patient = try await store.get(ctx.patientID) else { throw Abort(.notFound) }
-            return (patient, try await store.careTeam(ctx.patientID))
+            return (patient, withCareTeam ? try await store.careTeam(ctx.patientID) : [])
         }
     }
 

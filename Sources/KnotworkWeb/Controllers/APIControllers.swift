@@ -58,7 +58,9 @@ enum API {
         var items: [PatientResponse]
         var page: Int
         var perPage: Int
+        /// Exact up to `PatientStore.countLimit`; past it, `totalIsExact` is false.
         var total: Int
+        var totalIsExact: Bool
     }
 
     struct CareTeamMemberResponse: Content {
@@ -117,7 +119,8 @@ enum API {
             let query = try PatientQuery.parse(q: p.q, dob: p.dob, record: p.record, phone: p.phone, page: p.page,
                                                perPage: p.perPage, includeInactive: inactive)
             let page = try await PatientActions.search(query, on: req)
-            return PatientListResponse(items: page.items.map(PatientResponse.init), page: page.page, perPage: page.perPage, total: page.total)
+            return PatientListResponse(items: page.items.map(PatientResponse.init), page: page.page, perPage: page.perPage,
+                                       total: page.total, totalIsExact: page.totalIsExact)
         }
 
         struct CreatePatientRequest: Content {
@@ -153,7 +156,7 @@ enum API {
         }
 
         @Sendable func show(req: Request) async throws -> PatientResponse {
-            PatientResponse(try await PatientActions.read(on: req).0)
+            PatientResponse(try await PatientActions.read(withCareTeam: false, on: req).0)
         }
 
         @Sendable func update(req: Request) async throws -> PatientResponse {

@@ -29,11 +29,11 @@ struct AdminController {
                         .td(.form(
                             .method(.post), .action(Paths.adminUser(u.id)), .class("inline"), csrfField(p.csrfToken),
                             .label(.for("role-" + id), .class("visually-hidden"), txt("Role for " + u.displayName)),
-                            .select(.id("role-" + id), .attribute(named: "name", value: "role"), .forEach(Role.allCases) { r in
+                            .select(.id("role-" + id), .attribute(named: "name", value: "role"), .attribute(named: "aria-label", value: esc("Role for " + u.displayName)), .forEach(Role.allCases) { r in
                                 option(r.rawValue, r.label, selected: r == u.role)
                             }),
                             .label(.for("active-" + id), .class("visually-hidden"), txt("Status for " + u.displayName)),
-                            .select(.id("active-" + id), .attribute(named: "name", value: "active"),
+                            .select(.id("active-" + id), .attribute(named: "name", value: "active"), .attribute(named: "aria-label", value: esc("Status for " + u.displayName)),
                                     option("true", "Active", selected: u.active),
                                     option("false", "Deactivated", selected: !u.active)),
                             .button(.type(.submit), .text("Save"))
@@ -41,7 +41,8 @@ struct AdminController {
                         .td(.form(
                             .method(.post), .action(Paths.adminUserPassword(u.id)), .class("inline"), csrfField(p.csrfToken),
                             .label(.for("password-" + id), .class("visually-hidden"), txt("New password for " + u.displayName)),
-                            .input(.type(.password), .id("password-" + id), .name("password"), .attribute(named: "autocomplete", value: "new-password")),
+                            .input(.type(.password), .id("password-" + id), .name("password"), .attribute(named: "autocomplete", value: "new-password"),
+                                   .attribute(named: "aria-label", value: esc("New password for " + u.displayName))),
                             .button(.type(.submit), .text("Reset"))
                         ))
                     )

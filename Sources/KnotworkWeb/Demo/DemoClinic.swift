@@ -79,19 +79,18 @@ public enum DemoClinic {
         while i < count {
             let end = min(count, i + 500)
             let range = i..<end
+            let batch = range.map { n -> (PatientDemographics, [CareTeamMember]) in
+                let index = start + n
+                // Three in four patients are Ana's; the rest are Ben's, so each therapist has
+                // patients the other may not see.
+                let primary = index % 4 == 3 ? ben : ana
+                var team = [CareTeamMember(user: primary, isPrimary: true), CareTeamMember(user: md, isPrimary: false)]
+                if index % 2 == 0 { team.append(CareTeamMember(user: pt, isPrimary: false)) }
+                if index % 3 == 0 { team.append(CareTeamMember(user: bh, isPrimary: false)) }
+                return (self.demographics(index), team)
+            }
             try await app.db.transaction { tx in
-                let store = PatientStore(database: tx)
-                for n in range {
-                    let index = start + n
-                    let patient = try await store.create(self.demographics(index))
-                    // Three in four patients are Ana's; the rest are Ben's, so each therapist has
-                    // patients the other may not see.
-                    let primary = index % 4 == 3 ? ben : ana
-                    var team = [CareTeamMember(user: primary, isPrimary: true), CareTeamMember(user: md, isPrimary: false)]
-                    if index % 2 == 0 { team.append(CareTeamMember(user: pt, isPrimary: false)) }
-                    if index % 3 == 0 { team.append(CareTeamMember(user: bh, isPrimary: false)) }
-                    try await store.setCareTeam(patient.id, team, now: now)
-                }
+                try await PatientStore(database: tx).bulkCreate(batch, now: now)
             }
             i = end
         }

@@ -81,23 +81,15 @@ struct AccessMiddleware: AsyncMiddleware {
     func resolvePatient(_ request: Request, needs level: PatientAccess) async throws {
         let principal = try self.signedIn(request)
         guard let id = request.parameters.get("patientID", as: UUID.self) else { throw Abort(.notFound) }
-        let access: PatientAccess
-        var breakGlass = false
-        if principal.user.role.isClinician || principal.user.role == .admin {
-            let relation = try await request.patients.relation(patientID: id, userID: principal.user.id, now: request.now)
-            access = AccessPolicy.patientAccess(role: principal.user.role, onTeam: relation.onTeam, breakGlass: relation.breakGlass)
-            breakGlass = !relation.onTeam && relation.breakGlass
-            if access == .none || (access < level) {
-                // The same answer whether or not the patient exists (no existence leak).
-                throw try await self.deny(request, why: "care team", patientID: id)
-            }
-        } else {
-            access = AccessPolicy.patientAccess(role: principal.user.role, onTeam: false, breakGlass: false)
-            if access < level { throw try await self.deny(request, why: "role", patientID: id) }
+        let relation = try await request.patients.relation(patientID: id, userID: principal.user.id, now: request.now)
+        let access = AccessPolicy.patientAccess(role: principal.user.role, onTeam: relation.onTeam, breakGlass: relation.breakGlass)
+        guard access != .none, access >= level else {
+            // The same answer whether or not the patient exists (no existence leak).
+            throw try await self.deny(request, why: AccessPolicy.seesAllPatients(principal.user.role) ? "role" : "care team", patientID: id)
         }
-        // Existence is checked after the access decision, and answered the same way.
-        if access >= .demographics, !(try await request.patients.exists(id)) { throw Abort(.notFound) }
-        request.patientContext = PatientContext(patientID: id, access: access, breakGlass: breakGlass)
+        guard relation.exists else { throw Abort(.notFound) }
+        request.patientContext = PatientContext(patientID: id, access: access,
+                                                breakGlass: access == .clinical && !relation.onTeam && relation.breakGlass)
     }
 
     /// Records the refusal (ASVS v4.0.3 7.1.3) and answers "not found".

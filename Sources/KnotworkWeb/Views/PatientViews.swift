@@ -41,7 +41,7 @@ enum PatientViews {
     static func results(_ page: ResultPage<Patient>, params: PatientController.SearchParams) -> Node<HTML.BodyContext> {
         .section(
             .attribute(named: "aria-labelledby", value: "results-heading"),
-            .h2(.id("results-heading"), .text("\(page.total) patient\(page.total == 1 ? "" : "s")")),
+            .h2(.id("results-heading"), .text("\(page.total)\(page.totalIsExact ? "" : "+") patient\(page.total == 1 ? "" : "s")")),
             .if(page.items.isEmpty, .p(.text("No patients match."))),
             .if(!page.items.isEmpty, .div(
                 .class("table-wrap"),
