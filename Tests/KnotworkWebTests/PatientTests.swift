@@ -97,6 +97,27 @@ import VaporTesting
         }
     }
 
+    @Test func largeResultCountsStopAtTheCap() async throws {
+        try await withClinic { clinic in
+            let input = PatientInput(givenName: "Many", familyName: "Matches", dateOfBirth: "1980-01-01", sex: "male")
+            let d = try input.validate(today: CalendarDate(year: 2026, month: 1, day: 1)!)
+            let team = [CareTeamMember(user: clinic.user("ana.lmt"), isPrimary: true)]
+            let now = clinic.clock.now
+            try await clinic.app.db.transaction { tx in
+                try await PatientStore(database: tx).bulkCreate(Array(repeating: (d, team), count: PatientStore.countLimit + 5), now: now)
+            }
+            let token = try await clinic.token("ana.lmt")
+            let page = try await clinic.tester.sendRequest(.GET, "/api/v1/patients?q=matches&perPage=100&page=2", headers: clinic.bearer(token))
+                .content.decode(API.PatientListResponse.self)
+            #expect(page.total == PatientStore.countLimit)
+            #expect(!page.totalIsExact)
+            #expect(page.items.count == 100)
+            let exact = try await clinic.tester.sendRequest(.GET, "/api/v1/patients?q=abernathy", headers: clinic.bearer(token))
+                .content.decode(API.PatientListResponse.self)
+            #expect(exact.total == 1 && exact.totalIsExact)
+        }
+    }
+
     @Test func deactivateNeverDeletes() async throws {
         try await withClinic { clinic in
             let t = try clinic.tester

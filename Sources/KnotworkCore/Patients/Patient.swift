@@ -292,6 +292,10 @@ public struct ResultPage<Item: Sendable>: Sendable {
         self.totalIsExact = totalIsExact
     }
 
-    public var pageCount: Int { max(1, (self.total + self.perPage - 1) / self.perPage) }
+    public var pageCount: Int {
+        let counted = max(1, (self.total + self.perPage - 1) / self.perPage)
+        // Past the counting cap there may be more pages than counted: offer the next one while pages are full.
+        return self.totalIsExact ? counted : max(counted, self.page + (self.items.count == self.perPage ? 1 : 0))
+    }
 }
 extension ResultPage: Equatable where Item: Equatable {}

@@ -153,7 +153,7 @@ public struct PatientStore: Sendable {
 
     /// Counting stops here: "1000 or more" is all a list needs, and an exact count of a large team
     /// would cost more than the page itself.
-    public static let countLimit = 1000
+    public static let countLimit = 200
 
     public func search(_ query: PatientQuery, scope: PatientScope) async throws -> ResultPage<Patient> {
         let sql = self.database.sql
@@ -187,12 +187,15 @@ public struct PatientStore: Sendable {
         let counted = try await sql.raw("""
             SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM patients p WHERE \(filter) LIMIT \(bind: Self.countLimit + 1)) matches
             """).first()?.decode(column: "n", as: Int.self) ?? 0
-        let rows = try await sql.raw("""
-            SELECT p.* FROM patients p WHERE \(filter)
+        // Sort only the keys (the covering index has them), then read the page's rows.
+        let ids = try await sql.raw("""
+            SELECT p.id FROM patients p WHERE \(filter)
             ORDER BY p.search_family, p.search_given, p.id
             LIMIT \(bind: query.perPage) OFFSET \(bind: (query.page - 1) * query.perPage)
-            """).all()
-        let items = try rows.map { try $0.decode(model: PatientModel.self).domain }
+            """).all().map { try $0.decode(column: "id", as: UUID.self) }
+        let models = ids.isEmpty ? [] : try await PatientModel.query(on: self.database).filter(\.$id ~~ ids).all()
+        let byID = Dictionary(uniqueKeysWithValues: models.map { ($0.id!, $0.domain) })
+        let items = ids.compactMap { byID[$0] }
         return ResultPage(items: items, page: query.page, perPage: query.perPage,
                           total: min(counted, Self.countLimit), totalIsExact: counted <= Self.countLimit)
     }

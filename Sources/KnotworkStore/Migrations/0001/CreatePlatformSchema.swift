@@ -96,6 +96,8 @@ struct CreatePatients: AsyncMigration {
             .create()
         let sql = database.sql
         try await sql.raw("CREATE INDEX patients_sort ON patients (search_family, search_given)").run()
+        // Covers the search's per-candidate check and sort key, so a name search never reads whole rows.
+        try await sql.raw("CREATE INDEX patients_search_cover ON patients (id, active, search_family, search_given)").run()
         try await sql.raw("CREATE INDEX patients_dob ON patients (date_of_birth)").run()
         try await sql.raw("CREATE INDEX patient_search_terms_patient ON patient_search_terms (patient_id)").run()
         // Prefix search compares bytes (see PatientStore): PostgreSQL needs the C collation for that.
