@@ -161,11 +161,13 @@ public struct PatientStore: Sendable {
         var parts: [SQLQueryString] = ["1 = 1"]
         if !query.includeInactive { parts.append("p.active = \(bind: true)") }
         if case .careTeamOf(let userID, let now) = scope {
-            // Correlated EXISTS: an index probe per candidate row, never a list of the whole team.
+            // One correlated EXISTS: an index probe per candidate row. (An OR of two EXISTS makes
+            // PostgreSQL hash the user's whole team on every search.)
             parts.append("""
-                (EXISTS (SELECT 1 FROM care_team_members c WHERE c.patient_id = p.id AND c.user_id = \(bind: userID))
-                 OR EXISTS (SELECT 1 FROM break_glass_grants g WHERE g.patient_id = p.id AND g.user_id = \(bind: userID)
-                            AND g.expires_at > \(bind: now)))
+                EXISTS (SELECT 1 FROM care_team_members c WHERE c.patient_id = p.id AND c.user_id = \(bind: userID)
+                        UNION ALL
+                        SELECT 1 FROM break_glass_grants g WHERE g.patient_id = p.id AND g.user_id = \(bind: userID)
+                        AND g.expires_at > \(bind: now))
                 """)
         }
         for term in query.nameTerms.prefix(5) {
@@ -187,10 +189,13 @@ public struct PatientStore: Sendable {
         let counted = try await sql.raw("""
             SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM patients p WHERE \(filter) LIMIT \(bind: Self.countLimit + 1)) matches
             """).first()?.decode(column: "n", as: Int.self) ?? 0
-        // Sort only the keys (the covering index has them), then read the page's rows.
+        // Sort only the keys (the covering index has them), then read the page's rows. With a name,
+        // the matches come from the name index; `|| ''` keeps PostgreSQL from walking the whole name
+        // order instead, which is slow when the matching names sort late.
+        let order: SQLQueryString = query.nameTerms.isEmpty ? "p.search_family" : "p.search_family || ''"
         let ids = try await sql.raw("""
             SELECT p.id FROM patients p WHERE \(filter)
-            ORDER BY p.search_family, p.search_given, p.id
+            ORDER BY \(order), p.search_given, p.id
             LIMIT \(bind: query.perPage) OFFSET \(bind: (query.page - 1) * query.perPage)
             """).all().map { try $0.decode(column: "id", as: UUID.self) }
         let models = ids.isEmpty ? [] : try await PatientModel.query(on: self.database).filter(\.$id ~~ ids).all()
