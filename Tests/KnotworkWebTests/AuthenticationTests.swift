@@ -46,16 +46,8 @@ import VaporTesting
 
     @Test func wrongPasswordAndUnknownUserGetTheSameAnswer() async throws {
         try await withClinic { clinic in
-            let t = try clinic.tester
-            func attempt(_ user: String, _ pw: String) async throws -> TestingHTTPResponse {
-                let form = try await t.sendRequest(.GET, "/signin")
-                var headers: HTTPHeaders = ["Cookie": "kw_presession=\(cookieValue(form, "kw_presession")!)"]
-                headers.contentType = .urlEncodedForm
-                return try await t.sendRequest(.POST, "/signin", headers: headers, body: ByteBuffer(string: formBody(
-                    [("_csrf", hiddenCSRF(form.body.string)!), ("username", user), ("password", pw)])))
-            }
-            let wrong = try await attempt("ana.lmt", "not-the-password-1")
-            let unknown = try await attempt("nobody.here", "not-the-password-1")
+            let wrong = try await clinic.attemptSignIn("ana.lmt", "not-the-password-1")
+            let unknown = try await clinic.attemptSignIn("nobody.here", "not-the-password-1")
             #expect(wrong.status == .unauthorized)
             #expect(unknown.status == .unauthorized)
             #expect(wrong.body.string.contains("The username or password is not correct."))
@@ -67,44 +59,26 @@ import VaporTesting
     @Test func repeatedBadPasswordsAreThrottledPerAccountWith429() async throws {
         let clock = TestClock()
         try await withClinic(clock: clock) { clinic in
-            let t = try clinic.tester
-            func attempt(_ user: String, _ pw: String) async throws -> TestingHTTPResponse {
-                let form = try await t.sendRequest(.GET, "/signin")
-                var headers: HTTPHeaders = ["Cookie": "kw_presession=\(cookieValue(form, "kw_presession")!)"]
-                headers.contentType = .urlEncodedForm
-                return try await t.sendRequest(.POST, "/signin", headers: headers, body: ByteBuffer(string: formBody(
-                    [("_csrf", hiddenCSRF(form.body.string)!), ("username", user), ("password", pw)])))
-            }
-            for _ in 1...5 { #expect(try await attempt("ana.lmt", "wrong-password-123").status == .unauthorized) }
+            for _ in 1...5 { #expect(try await clinic.attemptSignIn("ana.lmt", "wrong-password-123").status == .unauthorized) }
             #expect(try await clinic.auditCount(.lockout) == 1)
             // Locked: even the right password is refused until the window has passed.
-            let locked = try await attempt("ana.lmt", Clinic.password)
+            let locked = try await clinic.attemptSignIn("ana.lmt", Clinic.password)
             #expect(locked.status == .tooManyRequests)
             let retry = try #require(locked.headers.first(name: "Retry-After").flatMap(Int.init))
             #expect(retry > 0 && retry <= 15 * 60)
             // Another account from the same address is not locked by ana's failures.
-            #expect(try await attempt("ben.lmt", Clinic.password).status == .seeOther)
+            #expect(try await clinic.attemptSignIn("ben.lmt", Clinic.password).status == .seeOther)
             clock.advance(TimeInterval(retry + 1))
-            #expect(try await attempt("ana.lmt", Clinic.password).status == .seeOther)
+            #expect(try await clinic.attemptSignIn("ana.lmt", Clinic.password).status == .seeOther)
         }
     }
 
     @Test func throttlesPerClientAddressAcrossAccounts() async throws {
         try await withClinic(settings: { $0.throttle.maxFailuresPerAddress = 3 }) { clinic in
-            let t = try clinic.tester
             for i in 0..<3 {
-                let form = try await t.sendRequest(.GET, "/signin")
-                var headers: HTTPHeaders = ["Cookie": "kw_presession=\(cookieValue(form, "kw_presession")!)"]
-                headers.contentType = .urlEncodedForm
-                let res = try await t.sendRequest(.POST, "/signin", headers: headers, body: ByteBuffer(string: formBody(
-                    [("_csrf", hiddenCSRF(form.body.string)!), ("username", "guess\(i)"), ("password", "whatever-123456")])))
-                #expect(res.status == .unauthorized)
+                #expect(try await clinic.attemptSignIn("guess\(i)", "whatever-123456").status == .unauthorized)
             }
-            let form = try await t.sendRequest(.GET, "/signin")
-            var headers: HTTPHeaders = ["Cookie": "kw_presession=\(cookieValue(form, "kw_presession")!)"]
-            headers.contentType = .urlEncodedForm
-            let res = try await t.sendRequest(.POST, "/signin", headers: headers, body: ByteBuffer(string: formBody(
-                [("_csrf", hiddenCSRF(form.body.string)!), ("username", "ben.lmt"), ("password", Clinic.password)])))
+            let res = try await clinic.attemptSignIn("ben.lmt", Clinic.password)
             #expect(res.status == .tooManyRequests)
             #expect(res.headers.first(name: "Retry-After") != nil)
         }
@@ -219,11 +193,7 @@ import VaporTesting
             let (dh, db) = admin.form([("role", "physical_therapist"), ("active", "false")])
             #expect(try await t.sendRequest(.POST, "/admin/users/\(beaID)", headers: dh, body: db).status == .ok)
             #expect(try await clinic.lastAudit().action == AuditAction.userDeactivate.rawValue)
-            let form = try await t.sendRequest(.GET, "/signin")
-            var headers: HTTPHeaders = ["Cookie": "kw_presession=\(cookieValue(form, "kw_presession")!)"]
-            headers.contentType = .urlEncodedForm
-            let denied = try await t.sendRequest(.POST, "/signin", headers: headers, body: ByteBuffer(string: formBody(
-                [("_csrf", hiddenCSRF(form.body.string)!), ("username", "bea.bh"), ("password", Clinic.password)])))
+            let denied = try await clinic.attemptSignIn("bea.bh", Clinic.password)
             #expect(denied.status == .unauthorized)
 
             let (ph, pb) = admin.form([("password", "short")])

@@ -46,6 +46,17 @@ public struct AuditEntry: Sendable, Equatable {
     }
 }
 
+extension AuditEntry {
+    /// The same entry, recording that the action failed with `error`.
+    func failed(by error: any Error) -> AuditEntry {
+        var failed = self
+        failed.outcome = (error as? any AuditOutcomeProviding)?.auditOutcome ?? .failure
+        failed.detail = [self.detail, (error as? any AuditOutcomeProviding)?.auditDetail ?? "error"]
+            .filter { !$0.isEmpty }.joined(separator: "; ")
+        return failed
+    }
+}
+
 /// The hash-chained, append-only audit trail. Every read and write of patient data goes through
 /// `perform`, which writes the audit row in the same transaction as the action (ONC 170.315(d)(2)).
 public struct AuditTrail: Sendable {
@@ -74,11 +85,7 @@ public struct AuditTrail: Sendable {
         do {
             value = try await body(self.database)
         } catch {
-            var failed = entry
-            failed.outcome = (error as? any AuditOutcomeProviding)?.auditOutcome ?? .failure
-            failed.detail = [entry.detail, (error as? any AuditOutcomeProviding)?.auditDetail ?? "error"]
-                .filter { !$0.isEmpty }.joined(separator: "; ")
-            try? await self.record(actor, failed)
+            try? await self.record(actor, entry.failed(by: error))
             throw error
         }
         try await self.record(actor, entry)
@@ -107,11 +114,7 @@ public struct AuditTrail: Sendable {
                 return value
             }
         } catch {
-            var failed = entry
-            failed.outcome = (error as? any AuditOutcomeProviding)?.auditOutcome ?? .failure
-            failed.detail = [entry.detail, (error as? any AuditOutcomeProviding)?.auditDetail ?? "error"]
-                .filter { !$0.isEmpty }.joined(separator: "; ")
-            try? await self.record(actor, failed)
+            try? await self.record(actor, entry.failed(by: error))
             throw error
         }
     }

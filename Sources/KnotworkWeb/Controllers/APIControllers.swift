@@ -123,30 +123,16 @@ enum API {
                                        total: page.total, totalIsExact: page.totalIsExact)
         }
 
-        struct CreatePatientRequest: Content {
-            var givenName: String?
-            var familyName: String?
-            var dateOfBirth: String?
-            var sex: String?
-            var phone: String?
-            var email: String?
-            var addressLine: String?
-            var city: String?
-            var state: String?
-            var postalCode: String?
+        /// `confirmDuplicate: true` beside the patient's fields creates a record despite a likely duplicate.
+        struct DuplicateConfirmation: Decodable {
             var confirmDuplicate: Bool?
-
-            var input: PatientInput {
-                PatientInput(givenName: self.givenName, familyName: self.familyName, dateOfBirth: self.dateOfBirth, sex: self.sex,
-                             phone: self.phone, email: self.email, addressLine: self.addressLine, city: self.city,
-                             state: self.state, postalCode: self.postalCode)
-            }
         }
 
         @Sendable func create(req: Request) async throws -> Response {
-            let body = try API.decode(CreatePatientRequest.self, req)
+            let input = try API.decode(PatientInput.self, req)
+            let confirm = try API.decode(DuplicateConfirmation.self, req).confirmDuplicate ?? false
             do {
-                let patient = try await PatientActions.create(body.input, confirmDuplicate: body.confirmDuplicate ?? false, on: req)
+                let patient = try await PatientActions.create(input, confirmDuplicate: confirm, on: req)
                 let response = try await PatientResponse(patient).encodeResponse(status: .created, for: req)
                 response.headers.replaceOrAdd(name: .location, value: "/api/v1/patients/\(patient.id.uuidString)")
                 return response
@@ -160,7 +146,7 @@ enum API {
         }
 
         @Sendable func update(req: Request) async throws -> PatientResponse {
-            let body = try API.decode(CreatePatientRequest.self, req)
+            let body = try API.decode(PatientInput.self, req)
             let ctx = try req.requirePatient()
             // A PATCH changes the fields it names and keeps the others.
             guard let current = try await req.patients.get(ctx.patientID) else { throw Abort(.notFound) }

@@ -31,24 +31,9 @@ struct PatientController {
         return Layout.response(html, status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
 
-    struct PatientForm: Content {
-        var givenName: String?
-        var familyName: String?
-        var dateOfBirth: String?
-        var sex: String?
-        var phone: String?
-        var email: String?
-        var addressLine: String?
-        var city: String?
-        var state: String?
-        var postalCode: String?
-        var confirmDuplicate: String?
-
-        var input: PatientInput {
-            PatientInput(givenName: self.givenName, familyName: self.familyName, dateOfBirth: self.dateOfBirth, sex: self.sex,
-                         phone: self.phone, email: self.email, addressLine: self.addressLine, city: self.city,
-                         state: self.state, postalCode: self.postalCode)
-        }
+    /// Whether the form confirms that a likely duplicate is a different person.
+    func confirmsDuplicate(_ req: Request) -> Bool {
+        (try? req.content.get(String.self, at: "confirmDuplicate")) == "1"
     }
 
     @Sendable func new(req: Request) async throws -> Response {
@@ -59,14 +44,14 @@ struct PatientController {
     }
 
     @Sendable func create(req: Request) async throws -> Response {
-        let form = try req.content.decode(PatientForm.self)
+        let input = try req.content.decode(PatientInput.self)
         do {
-            let patient = try await PatientActions.create(form.input, confirmDuplicate: form.confirmDuplicate == "1", on: req)
+            let patient = try await PatientActions.create(input, confirmDuplicate: self.confirmsDuplicate(req), on: req)
             return req.redirect(to: Paths.patient(patient.id), redirectType: .normal)
         } catch let v as ValidationFailure {
-            return self.formPage(req, action: Paths.newPatientPost, title: "New patient", input: form.input, errors: v.errors, duplicates: [])
+            return self.formPage(req, action: Paths.newPatientPost, title: "New patient", input: input, errors: v.errors, duplicates: [])
         } catch let d as PatientActions.LikelyDuplicate {
-            return self.formPage(req, action: Paths.newPatientPost, title: "New patient", input: form.input, errors: [], duplicates: d.matches)
+            return self.formPage(req, action: Paths.newPatientPost, title: "New patient", input: input, errors: [], duplicates: d.matches)
         }
     }
 
@@ -102,12 +87,12 @@ struct PatientController {
 
     @Sendable func update(req: Request) async throws -> Response {
         let ctx = try req.requirePatient()
-        let form = try req.content.decode(PatientForm.self)
+        let input = try req.content.decode(PatientInput.self)
         do {
-            let patient = try await PatientActions.update(form.input, on: req)
+            let patient = try await PatientActions.update(input, on: req)
             return req.redirect(to: Paths.patient(patient.id) + "?saved=1", redirectType: .normal)
         } catch let v as ValidationFailure {
-            return self.formPage(req, action: Paths.patient(ctx.patientID), title: "Edit patient", input: form.input, errors: v.errors, duplicates: [])
+            return self.formPage(req, action: Paths.patient(ctx.patientID), title: "Edit patient", input: input, errors: v.errors, duplicates: [])
         }
     }
 

@@ -195,16 +195,20 @@ func hiddenCSRF(_ html: String) -> String? {
 }
 
 extension Clinic {
-    /// Signs in through the form, as a browser does.
-    func signIn(_ username: String, password: String = Clinic.password) async throws -> BrowserSession {
+    /// Posts the sign-in form with its pre-session token, as a browser does.
+    func attemptSignIn(_ username: String, _ password: String) async throws -> TestingHTTPResponse {
         let t = try self.tester
         let form = try await t.sendRequest(.GET, "/signin")
-        let pre = cookieValue(form, "kw_presession")!
-        let csrf = hiddenCSRF(form.body.string)!
-        var headers: HTTPHeaders = ["Cookie": "kw_presession=\(pre)"]
+        var headers: HTTPHeaders = ["Cookie": "kw_presession=\(cookieValue(form, "kw_presession")!)"]
         headers.contentType = .urlEncodedForm
-        let res = try await t.sendRequest(.POST, "/signin", headers: headers,
-                                          body: ByteBuffer(string: formBody([("_csrf", csrf), ("username", username), ("password", password)])))
+        return try await t.sendRequest(.POST, "/signin", headers: headers, body: ByteBuffer(string: formBody(
+            [("_csrf", hiddenCSRF(form.body.string)!), ("username", username), ("password", password)])))
+    }
+
+    /// Signs in and returns the browser session.
+    func signIn(_ username: String, password: String = Clinic.password) async throws -> BrowserSession {
+        let t = try self.tester
+        let res = try await self.attemptSignIn(username, password)
         #expect(res.status == .seeOther, "sign-in as \(username) answered \(res.status)")
         let session = cookieValue(res, "kw_session") ?? ""
         let page = try await t.sendRequest(.GET, "/account", headers: ["Cookie": "kw_session=\(session)"])
