@@ -68,6 +68,18 @@ public struct PatientStore: Sendable {
         return terms
     }
 
+    /// The list order as one string: family, given, id (control characters never occur in names).
+    static func sortKey(_ d: PatientDemographics, _ id: UUID) -> String {
+        Text.searchKey(d.familyName) + "\u{1}" + Text.searchKey(d.givenName) + "\u{1}" + id.uuidString.lowercased()
+    }
+
+    /// The name's words grouped by their first two letters: " word word " per prefix.
+    static func prefixRows(_ d: PatientDemographics) -> [(prefix: String, terms: String)] {
+        Dictionary(grouping: Self.searchTerms(d), by: { String($0.prefix(2)) })
+            .map { ($0.key, " " + $0.value.sorted().joined(separator: " ") + " ") }
+            .sorted { $0.prefix < $1.prefix }
+    }
+
     func writeTerms(_ patientID: UUID, _ d: PatientDemographics) async throws {
         try await PatientSearchTermModel.query(on: self.database).filter(\.$patient.$id == patientID).delete()
         for term in Self.searchTerms(d) {
@@ -76,6 +88,13 @@ public struct PatientStore: Sendable {
             t.term = term
             try await t.create(on: self.database)
         }
+        let sql = self.database.sql
+        try await sql.raw("DELETE FROM patient_name_prefixes WHERE patient_id = \(bind: patientID)").run()
+        let insert = sql.insert(into: "patient_name_prefixes").columns("id", "patient_id", "prefix2", "sort_key", "terms")
+        for row in Self.prefixRows(d) {
+            insert.values([SQLBind(UUID()), SQLBind(patientID), SQLBind(row.prefix), SQLBind(Self.sortKey(d, patientID)), SQLBind(row.terms)])
+        }
+        try await insert.run()
     }
 
     /// Draws the next record number; the row lock makes it safe across instances.
@@ -170,7 +189,11 @@ public struct PatientStore: Sendable {
                         AND g.expires_at > \(bind: now))
                 """)
         }
-        for term in query.nameTerms.prefix(5) {
+        // With a name of two letters or more, the first word is matched through its two-letter prefix
+        // in list order (patient_name_prefixes), so the query stops after a page; other words filter.
+        let terms = Array(query.nameTerms.prefix(5))
+        let leading = terms.first.flatMap { $0.count >= 2 ? $0 : nil }
+        for term in terms.dropFirst(leading == nil ? 0 : 1) {
             // A prefix match as a byte range, so that both engines use the index. U+10FFFF sorts after
             // every other code point in UTF-8 byte order.
             let upper = term + "\u{10FFFF}"
@@ -186,16 +209,27 @@ public struct PatientStore: Sendable {
         if let digits = query.phoneDigits { parts.append("p.phone_digits LIKE \(bind: "%" + digits + "%")") }
         let filter = parts.joined(separator: " AND ")
 
+        let source: SQLQueryString
+        let order: SQLQueryString
+        if let leading {
+            let escaped = leading.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_")
+            source = """
+                patient_name_prefixes n JOIN patients p ON p.id = n.patient_id
+                WHERE n.prefix2 = \(bind: String(leading.prefix(2))) AND n.terms LIKE \(bind: "% " + escaped + "%") ESCAPE '\\' AND
+                """
+            order = "n.sort_key"
+        } else {
+            source = "patients p WHERE"
+            order = "p.search_family, p.search_given, p.id"
+        }
         let counted = try await sql.raw("""
-            SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM patients p WHERE \(filter) LIMIT \(bind: Self.countLimit + 1)) matches
+            SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM \(source) \(filter) LIMIT \(bind: Self.countLimit + 1)) matches
             """).first()?.decode(column: "n", as: Int.self) ?? 0
-        // Sort only the keys (the covering index has them), then read the page's rows. With a name,
-        // the matches come from the name index; `|| ''` keeps PostgreSQL from walking the whole name
-        // order instead, which is slow when the matching names sort late.
-        let order: SQLQueryString = query.nameTerms.isEmpty ? "p.search_family" : "p.search_family || ''"
+        // Sort only keys, then read the page's rows.
         let ids = try await sql.raw("""
-            SELECT p.id FROM patients p WHERE \(filter)
-            ORDER BY \(order), p.search_given, p.id
+            SELECT p.id FROM \(source) \(filter)
+            ORDER BY \(order)
             LIMIT \(bind: query.perPage) OFFSET \(bind: (query.page - 1) * query.perPage)
             """).all().map { try $0.decode(column: "id", as: UUID.self) }
         let models = ids.isEmpty ? [] : try await PatientModel.query(on: self.database).filter(\.$id ~~ ids).all()
@@ -264,6 +298,7 @@ public struct PatientStore: Sendable {
             "date_of_birth", "sex", "phone", "phone_digits", "email", "address_line", "city", "state", "postal_code", "active")
         let insertTerms = sql.insert(into: PatientSearchTermModel.schema).columns("id", "patient_id", "term")
         let insertTeam = sql.insert(into: CareTeamMemberModel.schema).columns("id", "created_at", "patient_id", "user_id", "is_primary")
+        let insertPrefixes = sql.insert(into: "patient_name_prefixes").columns("id", "patient_id", "prefix2", "sort_key", "terms")
         for (i, (d, team)) in patients.enumerated() {
             let values: [any Encodable & Sendable] = [
                 ids[i], now, now, Patient.recordNumber(sequence: first + i), d.givenName, d.familyName,
@@ -277,10 +312,14 @@ public struct PatientStore: Sendable {
             for m in team {
                 insertTeam.values([SQLBind(UUID()), SQLBind(now), SQLBind(ids[i]), SQLBind(m.user.id), SQLBind(m.isPrimary)])
             }
+            for row in Self.prefixRows(d) {
+                insertPrefixes.values([SQLBind(UUID()), SQLBind(ids[i]), SQLBind(row.prefix), SQLBind(Self.sortKey(d, ids[i])), SQLBind(row.terms)])
+            }
         }
         try await insertPatients.run()
         try await insertTerms.run()
         try await insertTeam.run()
+        try await insertPrefixes.run()
     }
 
     public func count() async throws -> Int {

@@ -94,7 +94,18 @@ struct CreatePatients: AsyncMigration {
             .field("patient_id", .uuid, .required, .references(PatientModel.schema, "id"))
             .field("term", .string, .required)
             .create()
+        // One row per patient and two-letter name prefix, kept in list order, so that a name search
+        // walks its prefix in that order and stops after a page (see PatientStore.search).
+        try await database.schema("patient_name_prefixes")
+            .id()
+            .field("patient_id", .uuid, .required, .references(PatientModel.schema, "id"))
+            .field("prefix2", .string, .required)
+            .field("sort_key", .string, .required)
+            .field("terms", .string, .required)
+            .unique(on: "patient_id", "prefix2")
+            .create()
         let sql = database.sql
+        try await sql.raw("CREATE INDEX patient_name_prefixes_order ON patient_name_prefixes (prefix2, sort_key)").run()
         try await sql.raw("CREATE INDEX patients_sort ON patients (search_family, search_given)").run()
         // Covers the search's per-candidate check and sort key, so a name search never reads whole rows.
         try await sql.raw("CREATE INDEX patients_search_cover ON patients (id, active, search_family, search_given)").run()
@@ -114,6 +125,7 @@ struct CreatePatients: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.sql.raw("DROP TABLE counters").run()
+        try await database.schema("patient_name_prefixes").delete()
         try await database.schema(PatientSearchTermModel.schema).delete()
         try await database.schema(PatientModel.schema).delete()
     }
