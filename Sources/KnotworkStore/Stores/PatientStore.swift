@@ -172,7 +172,7 @@ public struct PatientStore: Sendable {
 
     /// Counting stops here: "1000 or more" is all a list needs, and an exact count of a large team
     /// would cost more than the page itself.
-    public static let countLimit = 200
+    public static let countLimit = 100
 
     public func search(_ query: PatientQuery, scope: PatientScope) async throws -> ResultPage<Patient> {
         let sql = self.database.sql
@@ -223,15 +223,21 @@ public struct PatientStore: Sendable {
             source = "patients p WHERE"
             order = "p.search_family, p.search_given, p.id"
         }
-        let counted = try await sql.raw("""
-            SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM \(source) \(filter) LIMIT \(bind: Self.countLimit + 1)) matches
-            """).first()?.decode(column: "n", as: Int.self) ?? 0
         // Sort only keys, then read the page's rows.
+        let offset = (query.page - 1) * query.perPage
         let ids = try await sql.raw("""
             SELECT p.id FROM \(source) \(filter)
             ORDER BY \(order)
-            LIMIT \(bind: query.perPage) OFFSET \(bind: (query.page - 1) * query.perPage)
+            LIMIT \(bind: query.perPage) OFFSET \(bind: offset)
             """).all().map { try $0.decode(column: "id", as: UUID.self) }
+        // A page that is not full ends the list, so it gives the exact count; only a full (or an empty
+        // later) page needs counting, and counting stops at the cap.
+        var counted = offset + ids.count
+        if ids.count == query.perPage || (ids.isEmpty && offset > 0) {
+            counted = try await sql.raw("""
+                SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM \(source) \(filter) LIMIT \(bind: Self.countLimit + 1)) matches
+                """).first()?.decode(column: "n", as: Int.self) ?? 0
+        }
         let models = ids.isEmpty ? [] : try await PatientModel.query(on: self.database).filter(\.$id ~~ ids).all()
         let byID = Dictionary(uniqueKeysWithValues: models.map { ($0.id!, $0.domain) })
         let items = ids.compactMap { byID[$0] }
