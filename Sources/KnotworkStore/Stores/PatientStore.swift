@@ -214,9 +214,12 @@ public struct PatientStore: Sendable {
         if let leading {
             let escaped = leading.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                 .replacingOccurrences(of: "_", with: "\\_")
+            // A two-letter word is the prefix itself: no LIKE, whose selectivity guess would steer
+            // PostgreSQL away from the ordered index walk.
+            let words: SQLQueryString = leading.count == 2 ? "" : "n.terms LIKE \(bind: "% " + escaped + "%") ESCAPE '\\' AND"
             source = """
                 patient_name_prefixes n JOIN patients p ON p.id = n.patient_id
-                WHERE n.prefix2 = \(bind: String(leading.prefix(2))) AND n.terms LIKE \(bind: "% " + escaped + "%") ESCAPE '\\' AND
+                WHERE n.prefix2 = \(bind: String(leading.prefix(2))) AND \(words)
                 """
             order = "n.sort_key"
         } else {
@@ -326,6 +329,12 @@ public struct PatientStore: Sendable {
         try await insertTerms.run()
         try await insertTeam.run()
         try await insertPrefixes.run()
+    }
+
+    /// Refreshes the planner's statistics after a bulk load (autovacuum and SQLite's own checks
+    /// would get there later; a benchmark or a fresh import should not wait for them).
+    public func analyze() async throws {
+        try await self.database.sql.raw("ANALYZE").run()
     }
 
     public func count() async throws -> Int {

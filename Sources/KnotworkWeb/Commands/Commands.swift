@@ -113,6 +113,7 @@ struct SeedCommand: AsyncCommand {
             try await DemoClinic.addPatients(app, count: n)
             context.console.print("Added \(n) patients.")
         }
+        try await PatientStore(database: app.db).analyze()
     }
 }
 
