@@ -166,10 +166,6 @@ public struct PatientStore: Sendable {
             breakGlass: try row?.decode(column: "glass", as: Int.self) ?? 0 > 0)
     }
 
-    public func exists(_ id: UUID) async throws -> Bool {
-        try await PatientModel.query(on: self.database).filter(\.$id == id).count() > 0
-    }
-
     /// Counting stops here: "1000 or more" is all a list needs, and an exact count of a large team
     /// would cost more than the page itself.
     public static let countLimit = 100

@@ -61,6 +61,8 @@ enum AuthActions {
             throw BadCredentials()
         }
         try await attempts.clear(key: accountKey)
+        // Attempts older than the window no longer count; sign-in is a good moment to drop them.
+        try await attempts.prune(before: since)
         return credentials.user
     }
 
