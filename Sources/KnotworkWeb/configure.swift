@@ -23,13 +23,13 @@ public enum KnotworkMetrics {
     }
 
     static let databaseReady = Self.registry.makeGauge(descriptor: MetricNameDescriptor(
-        namespace: "knotwork", metricName: "database_ready", helpText: "1 when the last readiness check reached the database"))
+        namespace: "knotwork", metricName: "database_ready", unitName: "", helpText: "1 when the last readiness check reached the database"))
     static let databasePing = Self.registry.makeDurationHistogram(
         descriptor: MetricNameDescriptor(namespace: "knotwork", metricName: "database_ping", unitName: "seconds",
                                          helpText: "Round trip of the readiness check's query"),
         buckets: [.milliseconds(1), .milliseconds(5), .milliseconds(20), .milliseconds(100), .seconds(1)])
     static let databasePoolSize = Self.registry.makeGauge(descriptor: MetricNameDescriptor(
-        namespace: "knotwork", metricName: "database_pool_max_connections", helpText: "Connections the database pool may open"))
+        namespace: "knotwork", metricName: "database_pool_max_connections", unitName: "", helpText: "Connections the database pool may open"))
 }
 
 /// Sets up an application: database and migrations, middleware, routes. Tests call it with their

@@ -97,6 +97,17 @@ public struct AuditVerification: Sendable, Equatable {
     public var isIntact: Bool { self.firstBroken == nil }
 }
 
+extension AuditTrail {
+    /// Verifies the chain and records that it was checked, with the outcome (CLI, admin page and API).
+    public func verifyChain(_ actor: AuditActor) async throws -> AuditVerification {
+        let result = try await AuditReport(database: self.database).verify()
+        try await self.record(actor, AuditEntry(
+            .auditVerify, entity: "audit_events", outcome: result.isIntact ? .success : .failure,
+            detail: result.firstBroken.map { "broken at \($0.seq)" } ?? "intact: \(result.rowsChecked) rows"))
+        return result
+    }
+}
+
 public struct AuditReport: Sendable {
     let database: any Database
 

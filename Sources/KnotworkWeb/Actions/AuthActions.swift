@@ -34,8 +34,9 @@ enum AuthActions {
         let actor = AuditActor(userID: nil, username: String(username.prefix(60)), role: "none",
                                clientAddress: req.clientAddress, requestID: req.requestID)
 
+        let accountFailures = try await attempts.failures(key: accountKey, since: since)
         let waits = [
-            policy.retryAfter(failures: try await attempts.failures(key: accountKey, since: since), limit: policy.maxFailuresPerAccount, now: now),
+            policy.retryAfter(failures: accountFailures, limit: policy.maxFailuresPerAccount, now: now),
             policy.retryAfter(failures: try await attempts.failures(key: addressKey, since: since), limit: policy.maxFailuresPerAddress, now: now),
         ].compactMap { $0 }
         if let wait = waits.max() {
@@ -54,9 +55,9 @@ enum AuthActions {
             let reason = credentials == nil ? "unknown user" : (ok ? "account deactivated" : "wrong password")
             try await req.audit.record(actor, AuditEntry(.signInFailed, outcome: .failure, detail: reason))
             // The failure that reaches the limit locks the account for the window: record the lock-out.
-            let failures = try await attempts.failures(key: accountKey, since: since)
-            if failures.count == policy.maxFailuresPerAccount {
-                try await req.audit.record(actor, AuditEntry(.lockout, outcome: .denied, detail: "\(failures.count) failures"))
+            let failures = accountFailures.count + 1
+            if failures == policy.maxFailuresPerAccount {
+                try await req.audit.record(actor, AuditEntry(.lockout, outcome: .denied, detail: "\(failures) failures"))
             }
             throw BadCredentials()
         }

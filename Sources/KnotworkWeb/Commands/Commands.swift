@@ -85,9 +85,7 @@ struct VerifyAuditCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        let result = try await AuditReport(database: app.db).verify()
-        try await AuditTrail(database: app.db, now: app.knotwork.clock.now).record(
-            .commandLine("audit verify"), AuditEntry(.auditVerify, entity: "audit_events", outcome: result.isIntact ? .success : .failure))
+        let result = try await AuditTrail(database: app.db, now: app.knotwork.clock.now).verifyChain(.commandLine("audit verify"))
         if let broken = result.firstBroken {
             context.console.error("audit chain BROKEN at row \(broken.seq): \(broken.reason)")
             throw CommandError("audit chain broken")

@@ -239,8 +239,7 @@ enum API {
         }
 
         @Sendable func verify(req: Request) async throws -> VerifyResponse {
-            let result = try await req.auditReport.verify()
-            try await req.audit.record(req.auditActor, AuditEntry(.auditVerify, entity: "audit_events", outcome: result.isIntact ? .success : .failure))
+            let result = try await req.audit.verifyChain(req.auditActor)
             return VerifyResponse(intact: result.isIntact, rowsChecked: result.rowsChecked,
                                   firstBrokenSeq: result.firstBroken?.seq, reason: result.firstBroken?.reason)
         }

@@ -192,10 +192,7 @@ struct AdminController {
     }
 
     @Sendable func verify(req: Request) async throws -> Response {
-        let result = try await req.auditReport.verify()
-        try await req.audit.record(req.auditActor, AuditEntry(.auditVerify, entity: "audit_events",
-                                                             outcome: result.isIntact ? .success : .failure,
-                                                             detail: result.firstBroken.map { "broken at \($0.seq)" } ?? "intact: \(result.rowsChecked) rows"))
+        let result = try await req.audit.verifyChain(req.auditActor)
         let html = Layout.page(
             PageContext(req, title: "Audit verification"),
             .h1(.text("Audit trail verification")),

@@ -126,7 +126,6 @@ extension Request {
     var sessions: SessionStore { SessionStore(database: self.db) }
     var tokens: AccessTokenStore { AccessTokenStore(database: self.db) }
     var loginAttempts: LoginAttemptStore { LoginAttemptStore(database: self.db) }
-    var auditReport: AuditReport { AuditReport(database: self.db) }
 }
 
 enum Secrets {
