@@ -35,6 +35,7 @@ func routes(_ app: Application) throws {
     app.post("patients", ":patientID", "reactivate", use: patients.reactivate).require(.patientWithRoles(.demographics, teamManagers))
     app.post("break-glass", use: patients.breakGlass).require(.roles(breakGlassRoles))
 
+
     // The signed-in user's own account
     let account = AccountController()
     app.get("account", use: account.show).require(.signedIn)
@@ -51,6 +52,25 @@ func routes(_ app: Application) throws {
     app.get("admin", "audit", use: admin.audit).require(.roles([.admin]))
     app.get("admin", "audit.csv", use: admin.auditCSV).require(.roles([.admin]))
     app.get("admin", "audit", "verify", use: admin.verify).require(.roles([.admin]))
+
+    // Assessment (HTML): the chart's clinical pages need clinical access (care team or break-glass).
+    let assessments = AssessmentController()
+    let chart = app.grouped("patients", ":patientID")
+    chart.get("assessments", use: assessments.index).require(.patient(.clinical))
+    chart.post("assessments", use: assessments.create).require(.patient(.clinical))
+    chart.get("assessments", ":assessmentID", use: assessments.show).require(.patient(.clinical))
+    chart.get("assessments", ":assessmentID", "pain-map", use: assessments.painMap).require(.patient(.clinical))
+    for section in AssessmentController.Section.allCases {
+        chart.post("assessments", ":assessmentID", .constant(section.rawValue), use: { try await assessments.add(section, req: $0) })
+            .require(.patient(.clinical))
+    }
+    chart.get("pain-maps", "compare", use: assessments.compare).require(.patient(.clinical))
+    chart.post("safety", "screen", use: assessments.visitScreen).require(.patient(.clinical))
+    chart.post("safety", "hold", "clear", use: assessments.clearHold).require(.patient(.clinical))
+    chart.post("safety", "precautions", ":precautionID", "resolve", use: assessments.resolvePrecaution).require(.patient(.clinical))
+    app.get("tasks", use: assessments.tasks).require(.signedIn)
+    app.get("admin", "safety-rules", use: admin.safetyRules).require(.roles([.admin]))
+    app.post("admin", "safety-rules", use: admin.saveSafetyRule).require(.roles([.admin]))
 
     // JSON API
     let api = app.grouped("api", "v1")
@@ -72,4 +92,30 @@ func routes(_ app: Application) throws {
     api.patch("users", ":userID", use: apiAdmin.updateUser).require(.roles([.admin]))
     api.get("audit-events", use: apiAdmin.auditEvents).require(.roles([.admin]))
     api.get("audit-events", "verify", use: apiAdmin.verify).require(.roles([.admin]))
+
+    // Assessment (JSON)
+    let apiAssessments = API.AssessmentController()
+    let apiChart = api.grouped("patients", ":patientID")
+    apiChart.get("assessments", use: apiAssessments.index).require(.patient(.clinical))
+    apiChart.post("assessments", use: apiAssessments.create).require(.patient(.clinical))
+    apiChart.get("assessments", ":assessmentID", use: apiAssessments.show).require(.patient(.clinical))
+    apiChart.post("assessments", ":assessmentID", "intake", use: apiAssessments.intake).require(.patient(.clinical))
+    apiChart.post("assessments", ":assessmentID", "safety-screen", use: apiAssessments.screen).require(.patient(.clinical))
+    apiChart.post("assessments", ":assessmentID", "pain-maps", use: apiAssessments.painMap).require(.patient(.clinical))
+    apiChart.post("assessments", ":assessmentID", "trigger-points", use: apiAssessments.triggerPoint).require(.patient(.clinical))
+    apiChart.post("assessments", ":assessmentID", "range-of-motion", use: apiAssessments.rangeOfMotion).require(.patient(.clinical))
+    apiChart.post("assessments", ":assessmentID", "measures", use: apiAssessments.measure).require(.patient(.clinical))
+    apiChart.post("assessments", ":assessmentID", "root-cause", use: apiAssessments.rootCause).require(.patient(.clinical))
+    apiChart.get("pain-maps", "compare", use: apiAssessments.compare).require(.patient(.clinical))
+    apiChart.get("safety", use: apiAssessments.safety).require(.patient(.clinical))
+    apiChart.post("safety", "screen", use: apiAssessments.visitScreen).require(.patient(.clinical))
+    apiChart.post("safety", "hold", "clear", use: apiAssessments.clearHold).require(.patient(.clinical))
+    apiChart.post("safety", "precautions", ":precautionID", "resolve", use: apiAssessments.resolvePrecaution).require(.patient(.clinical))
+    api.get("tasks", use: apiAssessments.tasks).require(.signedIn)
+    api.get("catalog", "instruments", use: API.Catalog.instruments).require(.signedIn)
+    api.get("catalog", "body-regions", use: API.Catalog.bodyRegions).require(.signedIn)
+    api.get("catalog", "muscles", use: API.Catalog.muscles).require(.signedIn)
+    api.get("catalog", "range-of-motion", use: API.Catalog.rangeOfMotion).require(.signedIn)
+    api.get("safety-rules", use: apiAssessments.rules).require(.signedIn)
+    api.put("safety-rules", ":ruleKey", use: apiAssessments.saveRule).require(.roles([.admin]))
 }

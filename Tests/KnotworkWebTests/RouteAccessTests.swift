@@ -42,9 +42,14 @@ import VaporTesting
                     // A fresh patient per request, on ana's team, so that earlier writes change nothing.
                     let patient = try await clinic.addPatient(given: "Matrix", family: "Case\(checked)", dob: "1990-01-01",
                                                               team: [("ana.lmt", true), ("pat.pt", false)])
+                    let assessment = route.path.contains(.parameter("assessmentID"))
+                        ? try await clinic.addAssessment(patient, by: "ana.lmt") : nil
                     var path = "/" + route.path.map { component -> String in
                         switch component {
                         case .parameter("patientID"): return patient.id.uuidString
+                        case .parameter("assessmentID"): return assessment!.id.uuidString
+                        case .parameter("precautionID"): return UUID().uuidString
+                        case .parameter("ruleKey"): return "matrix-rule"
                         case .parameter("userID"): return clinic.user("bea.bh").id.uuidString
                         case .parameter("tokenID"): return UUID().uuidString
                         case .parameter("file"): return "app.css"
@@ -63,8 +68,8 @@ import VaporTesting
                     if route.description == "POST /signin" {
                         // Signing in is open to all; a bearer caller with no credentials in the form is simply not signed in.
                         #expect(res.status != .internalServerError)
-                    } else if route.description.contains("tokens/:tokenID") && expectAllowed {
-                        // Revoking a token that does not exist is "not found" even for its would-be owner.
+                    } else if (route.description.contains("tokens/:tokenID") || route.description.contains("precautions/:precautionID")) && expectAllowed {
+                        // Revoking a token or resolving a precaution that does not exist is "not found" even for its would-be owner.
                         #expect(res.status == .notFound)
                     } else if expectAllowed {
                         #expect(!refused, "\(caller ?? "anonymous") should reach \(route.description) (\(rule)) but got \(res.status)")

@@ -31,6 +31,16 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case auditRead = "audit.read"
     case auditExport = "audit.export"
     case auditVerify = "audit.verify"
+    case assessmentRead = "assessment.read"
+    case assessmentCreate = "assessment.create"
+    case findingCreate = "finding.create"
+    case safetyRead = "safety.read"
+    case safetyScreen = "safety.screen"
+    case holdClear = "safety.hold_clear"
+    case holdOverride = "safety.hold_override"
+    case precautionResolve = "safety.precaution_resolve"
+    case safetyRuleUpdate = "safety_rule.update"
+    case taskRead = "task.read"
 }
 
 public enum AuditOutcome: String, Codable, Sendable, CaseIterable {

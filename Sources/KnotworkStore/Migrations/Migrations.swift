@@ -10,5 +10,8 @@ public enum KnotworkMigrations {
         CreateCareTeams(),
         CreateLoginAttempts(),
         CreateAuditTrail(),
+        // 0002: assessment
+        CreateAssessments(),
+        CreateSafetySchema(),
     ]
 }

@@ -123,3 +123,102 @@ final class LoginAttemptModel: Model, @unchecked Sendable {
 
     init() {}
 }
+
+final class AssessmentModel: Model, @unchecked Sendable {
+    static let schema = "assessments"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "patient_id") var patientID: UUID
+    @Field(key: "kind") var kind: String
+    @Field(key: "assessed_on") var assessedOn: String
+    @Field(key: "summary") var summary: String
+    @Field(key: "clinician_id") var clinicianID: UUID
+    @Field(key: "clinician_name") var clinicianName: String
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "updated_at") var updatedAt: Date
+
+    init() {}
+}
+
+final class ClinicalEntryModel: Model, @unchecked Sendable {
+    static let schema = "clinical_entries"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "patient_id") var patientID: UUID
+    @OptionalField(key: "assessment_id") var assessmentID: UUID?
+    @Field(key: "kind") var kind: String
+    @OptionalField(key: "code") var code: String?
+    @OptionalField(key: "value") var value: Double?
+    @Field(key: "recorded_on") var recordedOn: String
+    @Field(key: "recorded_at") var recordedAt: Date
+    @Field(key: "recorded_by") var recordedBy: UUID
+    @Field(key: "recorded_by_name") var recordedByName: String
+    @Field(key: "body") var body: String
+
+    init() {}
+}
+
+final class SafetyRuleModel: Model, @unchecked Sendable {
+    static let schema = "safety_rules"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "key") var key: String
+    @Field(key: "version") var version: Int
+    @Field(key: "body") var body: String
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "created_by") var createdBy: String
+
+    init() {}
+}
+
+final class PrecautionModel: Model, @unchecked Sendable {
+    static let schema = "precautions"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "patient_id") var patientID: UUID
+    @OptionalField(key: "entry_id") var entryID: UUID?
+    @Field(key: "body") var body: String
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "created_by") var createdBy: UUID
+    @OptionalField(key: "resolved_at") var resolvedAt: Date?
+    @OptionalField(key: "resolved_by") var resolvedBy: UUID?
+    @OptionalField(key: "resolved_reason") var resolvedReason: String?
+
+    init() {}
+}
+
+final class TreatmentHoldModel: Model, @unchecked Sendable {
+    static let schema = "treatment_holds"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "patient_id") var patientID: UUID
+    @Field(key: "reason") var reason: String
+    @Field(key: "urgent") var urgent: Bool
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "created_by") var createdBy: UUID
+    @OptionalField(key: "cleared_at") var clearedAt: Date?
+    @OptionalField(key: "cleared_by") var clearedBy: UUID?
+    @OptionalField(key: "clearance_kind") var clearanceKind: String?
+    @OptionalField(key: "clearance_reason") var clearanceReason: String?
+
+    init() {}
+}
+
+final class TaskModel: Model, @unchecked Sendable {
+    static let schema = "tasks"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "patient_id") var patientID: UUID
+    @OptionalField(key: "assignee_id") var assigneeID: UUID?
+    @Field(key: "assignee_role") var assigneeRole: String
+    @Field(key: "kind") var kind: String
+    @Field(key: "title") var title: String
+    @Field(key: "detail") var detail: String
+    @Field(key: "urgent") var urgent: Bool
+    @OptionalField(key: "hold_id") var holdID: UUID?
+    @Field(key: "created_at") var createdAt: Date
+    @OptionalField(key: "completed_at") var completedAt: Date?
+    @OptionalField(key: "completed_by") var completedBy: UUID?
+
+    init() {}
+}

@@ -35,6 +35,30 @@ enum PatientActions {
         }
     }
 
+    /// The patient page: the patient and care team, and for a clinician the chart header (precautions, hold)
+    /// and the red-flag questions that can be re-asked at any visit; one audited read.
+    struct Chart: Sendable {
+        var patient: Patient
+        var team: [CareTeamMember]
+        var safety: SafetyStatus?
+        var rules: [SafetyRule]
+        var assessments: [AssessmentHeader]
+    }
+
+    static func chart(on req: Request) async throws -> Chart {
+        let ctx = try req.requirePatient()
+        let clinical = ctx.access >= .clinical
+        return try await req.audit.read(req.auditActor, AuditEntry(.patientRead, patientID: ctx.patientID, entity: "patient")) { db in
+            let store = PatientStore(database: db)
+            guard let patient = try await store.get(ctx.patientID) else { throw Abort(.notFound) }
+            let safety = SafetyStore(database: db)
+            return Chart(patient: patient, team: try await store.careTeam(ctx.patientID),
+                         safety: clinical ? try await safety.status(of: ctx.patientID) : nil,
+                         rules: clinical ? try await safety.currentRules() : [],
+                         assessments: clinical ? try await AssessmentStore(database: db).assessments(of: ctx.patientID) : [])
+        }
+    }
+
     static func create(_ input: PatientInput, confirmDuplicate: Bool, on req: Request) async throws -> Patient {
         let p = try req.requirePrincipal()
         let today = CalendarDate(req.now)

@@ -276,7 +276,8 @@ enum Operations {
 enum StaticAssets {
     static let files: [String: (String, String)] = {
         var out: [String: (String, String)] = [:]
-        for (name, type) in [("app.css", "text/css; charset=utf-8"), ("app.js", "text/javascript; charset=utf-8")] {
+        for (name, type) in [("app.css", "text/css; charset=utf-8"), ("app.js", "text/javascript; charset=utf-8"),
+                                  ("painmap.js", "text/javascript; charset=utf-8")] {
             if let url = Bundle.module.url(forResource: "Resources/" + name, withExtension: nil),
                let text = try? String(contentsOf: url, encoding: .utf8) {
                 out[name] = (text, type)

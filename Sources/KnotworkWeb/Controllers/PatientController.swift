@@ -63,15 +63,23 @@ struct PatientController {
     }
 
     @Sendable func show(req: Request) async throws -> Response {
+        try await self.showPage(req)
+    }
+
+    /// The patient page; a failed safety form on it is shown again with its errors.
+    func showPage(_ req: Request, teamErrors: [FieldError] = [], screenErrors: [FieldError] = [],
+                  holdErrors: [FieldError] = []) async throws -> Response {
         let p = try req.requirePrincipal()
-        let (patient, team) = try await PatientActions.read(on: req)
+        let chart = try await PatientActions.chart(on: req)
         let candidates = AccessPolicy.teamManagerRoles.contains(p.user.role)
             ? try await req.users.all().filter { $0.role.isClinician && $0.active } : []
         let flash = try? req.query.get(String.self, at: "saved")
-        let html = Layout.page(PageContext(req, title: patient.displayName, flash: flash == "1" ? "Saved." : nil),
-                               PatientViews.show(patient: patient, team: team, viewer: p.user, candidates: candidates,
-                                                 breakGlass: req.patientContext?.breakGlass == true, errors: [], csrf: p.csrfToken))
-        return Layout.response(html)
+        let failed = !(teamErrors.isEmpty && screenErrors.isEmpty && holdErrors.isEmpty)
+        let html = Layout.page(PageContext(req, title: chart.patient.displayName, flash: flash == "1" ? "Saved." : nil),
+                               PatientViews.show(chart: chart, viewer: p.user, candidates: candidates,
+                                                 breakGlass: req.patientContext?.breakGlass == true, errors: teamErrors,
+                                                 screenErrors: screenErrors, holdErrors: holdErrors, csrf: p.csrfToken))
+        return Layout.response(html, status: failed ? .unprocessableEntity : .ok)
     }
 
     @Sendable func edit(req: Request) async throws -> Response {
@@ -109,13 +117,7 @@ struct PatientController {
             _ = try await PatientActions.replaceCareTeam(input, on: req)
             return req.redirect(to: Paths.patient(ctx.patientID) + "?saved=1", redirectType: .normal)
         } catch let v as ValidationFailure {
-            let p = try req.requirePrincipal()
-            let (patient, team) = try await PatientActions.read(on: req)
-            let candidates = try await req.users.all().filter { $0.role.isClinician && $0.active }
-            let html = Layout.page(PageContext(req, title: patient.displayName),
-                                   PatientViews.show(patient: patient, team: team, viewer: p.user, candidates: candidates,
-                                                     breakGlass: false, errors: v.errors, csrf: p.csrfToken))
-            return Layout.response(html, status: .unprocessableEntity)
+            return try await self.showPage(req, teamErrors: v.errors)
         }
     }
 

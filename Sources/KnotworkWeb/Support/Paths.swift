@@ -33,6 +33,16 @@ enum Paths {
     static func careTeam(_ id: UUID) -> String { self.patient(id) + "/care-team" }
     static func deactivatePatient(_ id: UUID) -> String { self.patient(id) + "/deactivate" }
     static func reactivatePatient(_ id: UUID) -> String { self.patient(id) + "/reactivate" }
+    static func assessments(_ patientID: UUID) -> String { self.patient(patientID) + "/assessments" }
+    static func assessment(_ patientID: UUID, _ id: UUID) -> String { self.assessments(patientID) + "/\(id.uuidString.lowercased())" }
+    static func assessmentSection(_ patientID: UUID, _ id: UUID, _ section: String) -> String { self.assessment(patientID, id) + "/" + section }
+    static func comparePainMaps(_ patientID: UUID) -> String { self.patient(patientID) + "/pain-maps/compare" }
+    static func visitScreen(_ patientID: UUID) -> String { self.patient(patientID) + "/safety/screen" }
+    static func clearHold(_ patientID: UUID) -> String { self.patient(patientID) + "/safety/hold/clear" }
+    static func resolvePrecaution(_ patientID: UUID, _ id: UUID) -> String { self.patient(patientID) + "/safety/precautions/\(id.uuidString.lowercased())/resolve" }
+    static let tasks = "/tasks"
+    static let adminSafetyRules = "/admin/safety-rules"
+    static let painMapScript = "/static/painmap.js"
     static func adminUser(_ id: UUID) -> String { "/admin/users/\(id.uuidString.lowercased())" }
     static func adminUserPassword(_ id: UUID) -> String { self.adminUser(id) + "/password" }
     static func revokeToken(_ id: UUID) -> String { "/account/tokens/\(id.uuidString.lowercased())/revoke" }

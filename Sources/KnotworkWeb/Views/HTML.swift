@@ -33,12 +33,15 @@ struct PageContext {
     var csrfToken: String?
     var title: String
     var flash: String?
+    /// Page-specific scripts (the pain map's), beside the one every page loads.
+    var scripts: [String]
 
-    init(_ req: Request, title: String, flash: String? = nil) {
+    init(_ req: Request, title: String, flash: String? = nil, scripts: [String] = []) {
         self.user = req.principal?.user
         self.csrfToken = req.principal?.csrfToken
         self.title = title
         self.flash = flash
+        self.scripts = scripts
     }
 }
 
@@ -52,7 +55,9 @@ enum Layout {
                 // Plot's `.title` also writes unescaped og:/twitter: meta tags; the plain element is escaped.
                 .element(named: "title", nodes: [txt("\(ctx.title) · Knotwork")]),
                 .link(.rel(.stylesheet), .href(Paths.stylesheet)),
-                .script(.src(Paths.script), .attribute(named: "defer", value: nil, ignoreIfValueIsEmpty: false))
+                .script(.src(Paths.script), .attribute(named: "defer", value: nil, ignoreIfValueIsEmpty: false)),
+                .if(ctx.scripts.contains(Paths.painMapScript),
+                    .script(.src(Paths.painMapScript), .attribute(named: "defer", value: nil, ignoreIfValueIsEmpty: false)))
             ),
             .body(
                 .a(.class("skip-link"), .href("#main"), .text("Skip to content")),
@@ -65,9 +70,11 @@ enum Layout {
                                 .id("main-nav"), .attribute(named: "aria-label", value: "Main"),
                                 .ul(
                                     .li(.a(.href(Paths.patients), .text("Patients"))),
+                                    .if(user.role.isClinician, .li(.a(.href(Paths.tasks), .text("My tasks")))),
                                     .if(user.role == .admin, .group(
                                         .li(.a(.href(Paths.adminUsers), .text("Users"))),
-                                        .li(.a(.href(Paths.adminAudit), .text("Audit")))
+                                        .li(.a(.href(Paths.adminAudit), .text("Audit"))),
+                                        .li(.a(.href(Paths.adminSafetyRules), .text("Safety rules")))
                                     )),
                                     .li(.a(.href(Paths.account), .text("My account")))
                                 )

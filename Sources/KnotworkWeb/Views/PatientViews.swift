@@ -132,8 +132,10 @@ enum PatientViews {
         )
     }
 
-    static func show(patient: Patient, team: [CareTeamMember], viewer: User, candidates: [User], breakGlass: Bool,
-                     errors: [FieldError], csrf: String?) -> Node<HTML.BodyContext> {
+    static func show(chart: PatientActions.Chart, viewer: User, candidates: [User], breakGlass: Bool,
+                     errors: [FieldError], screenErrors: [FieldError], holdErrors: [FieldError], csrf: String?) -> Node<HTML.BodyContext> {
+        let patient = chart.patient
+        let team = chart.team
         let manages = AccessPolicy.teamManagerRoles.contains(viewer.role)
         let teamIDs = Set(team.map(\.user.id))
         let primaryID = team.first(where: \.isPrimary)?.user.id
@@ -145,6 +147,26 @@ enum PatientViews {
                 .h1(txt(patient.displayName)),
                 .if(!patient.active, .span(.class("badge"), .text("Deactivated")))
             ),
+            SafetyViews.banner(chart.safety, patientID: patient.id, viewer: viewer, csrf: csrf, errors: holdErrors),
+            .unwrap(chart.safety) { _ in AssessmentViews.chartNav(patient.id, current: .overview) },
+            .unwrap(chart.safety) { _ in
+                .section(
+                    .id("assessments-summary"), .attribute(named: "aria-labelledby", value: "assessments-summary-heading"),
+                    .h2(.id("assessments-summary-heading"), .text("Assessments")),
+                    .if(chart.assessments.isEmpty, .p(.text("No assessment yet."))),
+                    .ul(.forEach(chart.assessments.reversed()) { a in
+                        .li(.a(.href(Paths.assessment(patient.id, a.id)), .text("\(a.kind.label) · \(a.assessedOn)")), txt(" · " + a.clinicianName))
+                    }),
+                    .a(.class("button primary"), .id("start-assessment"), .href(Paths.assessments(patient.id) + "#new-assessment"), .text("Start an assessment")),
+                    .details(
+                        .id("visit-screen"),
+                        .if(!screenErrors.isEmpty, .open(true)),
+                        .summary(.text("Re-ask the red-flag questions (any visit)")),
+                        SafetyViews.screenForm(rules: chart.rules, action: Paths.visitScreen(patient.id), visitOnly: true, facts: [],
+                                               errors: screenErrors, csrf: csrf)
+                    )
+                )
+            },
             .section(
                 .id("demographics"), .attribute(named: "aria-labelledby", value: "demographics-heading"),
                 .h2(.id("demographics-heading"), .text("Demographics")),

@@ -131,6 +131,16 @@ extension Clinic {
         }
     }
 
+    /// An initial evaluation dated 2026-01-01, straight into the store (no audit row).
+    func addAssessment(_ patient: Patient, by username: String, kind: AssessmentKind = .initial,
+                       on date: String = "2026-01-01") async throws -> AssessmentHeader {
+        let user = self.user(username)
+        let header = AssessmentHeader(id: UUID(), patientID: patient.id, kind: kind, assessedOn: CalendarDate(date)!,
+                                      summary: "", clinicianID: user.id, clinicianName: user.displayName)
+        try await AssessmentStore(database: self.app.db).create(header, at: self.clock.now)
+        return header
+    }
+
     /// A personal access token for a user, as `knotwork token create` makes one.
     func token(_ username: String) async throws -> String {
         let token = PersonalAccessTokens.generate()

@@ -1,0 +1,170 @@
+import Fluent
+import Foundation
+import KnotworkCore
+import SQLKit
+
+/// Who recorded something, as the rows keep it.
+public struct Recorder: Sendable, Equatable {
+    public var userID: UUID
+    public var name: String
+    public init(userID: UUID, name: String) {
+        self.userID = userID
+        self.name = name
+    }
+}
+
+/// A stored finding before its body is decoded: the assessment page loads every kind in one query
+/// and decodes each by kind.
+public struct StoredEntry: Sendable, Equatable {
+    public var id: UUID
+    public var assessmentID: UUID?
+    public var kind: EntryKind
+    public var code: String?
+    public var value: Double?
+    public var recordedOn: CalendarDate
+    public var recordedAt: Date
+    public var recordedBy: UUID
+    public var recordedByName: String
+    public var body: String
+
+    public func decode<V: Codable & Sendable & Equatable>(_ type: V.Type) throws -> ClinicalEntry<V> {
+        ClinicalEntry(id: self.id, assessmentID: self.assessmentID, recordedOn: self.recordedOn, recordedAt: self.recordedAt,
+                      recordedBy: self.recordedBy, recordedByName: self.recordedByName, value: try StoredJSON.decode(V.self, self.body))
+    }
+}
+
+extension ClinicalEntryModel {
+    var stored: StoredEntry {
+        StoredEntry(id: self.id!, assessmentID: self.assessmentID, kind: EntryKind(rawValue: self.kind) ?? .intake, code: self.code,
+                    value: self.value, recordedOn: CalendarDate(self.recordedOn) ?? CalendarDate(year: 1900, month: 1, day: 1)!,
+                    recordedAt: self.recordedAt, recordedBy: self.recordedBy, recordedByName: self.recordedByName, body: self.body)
+    }
+}
+
+extension AssessmentModel {
+    var header: AssessmentHeader {
+        AssessmentHeader(id: self.id!, patientID: self.patientID, kind: AssessmentKind(rawValue: self.kind) ?? .initial,
+                         assessedOn: CalendarDate(self.assessedOn) ?? CalendarDate(year: 1900, month: 1, day: 1)!,
+                         summary: self.summary, clinicianID: self.clinicianID, clinicianName: self.clinicianName)
+    }
+}
+
+public enum AssessmentStoreError: Error, Equatable {
+    case notFound
+}
+
+/// Assessments and the dated findings they are assembled from. Every method is called inside
+/// `AuditTrail.perform`/`read` by the web layer, which passes the transaction's database.
+public struct AssessmentStore: Sendable {
+    let database: any Database
+
+    public init(database: any Database) {
+        self.database = database
+    }
+
+    // MARK: assessments
+
+    public func create(_ header: AssessmentHeader, at now: Date) async throws {
+        let row = AssessmentModel()
+        row.id = header.id
+        row.patientID = header.patientID
+        row.kind = header.kind.rawValue
+        row.assessedOn = header.assessedOn.description
+        row.summary = header.summary
+        row.clinicianID = header.clinicianID
+        row.clinicianName = header.clinicianName
+        row.createdAt = now
+        row.updatedAt = now
+        try await row.create(on: self.database)
+    }
+
+    /// Oldest first.
+    public func assessments(of patientID: UUID) async throws -> [AssessmentHeader] {
+        try await AssessmentModel.query(on: self.database)
+            .filter(\.$patientID == patientID)
+            .sort(\.$assessedOn).sort(\.$createdAt)
+            .all().map(\.header)
+    }
+
+    public func assessment(_ id: UUID, of patientID: UUID) async throws -> AssessmentHeader? {
+        try await AssessmentModel.query(on: self.database)
+            .filter(\.$id == id).filter(\.$patientID == patientID)
+            .first()?.header
+    }
+
+    // MARK: findings
+
+    /// Stores one validated finding; `code` and `number` are what later visits compare by.
+    @discardableResult
+    public func add<V: Codable & Sendable & Equatable>(
+        _ kind: EntryKind, _ value: V, code: String? = nil, number: Double? = nil, patientID: UUID, assessmentID: UUID?,
+        recordedOn: CalendarDate, by recorder: Recorder, at now: Date
+    ) async throws -> ClinicalEntry<V> {
+        let row = ClinicalEntryModel()
+        row.id = UUID()
+        row.patientID = patientID
+        row.assessmentID = assessmentID
+        row.kind = kind.rawValue
+        row.code = code
+        row.value = number
+        row.recordedOn = recordedOn.description
+        row.recordedAt = now
+        row.recordedBy = recorder.userID
+        row.recordedByName = recorder.name
+        row.body = try StoredJSON.encode(value)
+        try await row.create(on: self.database)
+        return ClinicalEntry(id: row.id!, assessmentID: assessmentID, recordedOn: recordedOn, recordedAt: now,
+                             recordedBy: recorder.userID, recordedByName: recorder.name, value: value)
+    }
+
+    /// Every finding of the given assessments, in one query (the page's query count does not grow
+    /// with the patient's history).
+    public func entries(of patientID: UUID, assessments ids: [UUID]) async throws -> [StoredEntry] {
+        guard !ids.isEmpty else { return [] }
+        return try await ClinicalEntryModel.query(on: self.database)
+            .filter(\.$patientID == patientID)
+            .filter(\.$assessmentID ~~ ids)
+            .sort(\.$recordedOn).sort(\.$recordedAt)
+            .all().map(\.stored)
+    }
+
+    /// The latest findings of one kind, newest first (for example the last PSFS activities or intake).
+    public func latest(_ kind: EntryKind, of patientID: UUID, code: String? = nil, limit: Int = 1) async throws -> [StoredEntry] {
+        var q = ClinicalEntryModel.query(on: self.database)
+            .filter(\.$patientID == patientID).filter(\.$kind == kind.rawValue)
+        if let code { q = q.filter(\.$code == code) }
+        return try await q.sort(\.$recordedOn, .descending).sort(\.$recordedAt, .descending)
+            .limit(limit).all().map(\.stored)
+    }
+
+    /// Findings of one kind, oldest first, optionally from a date on (pain maps to compare).
+    public func history(_ kind: EntryKind, of patientID: UUID, limit: Int = 500) async throws -> [StoredEntry] {
+        try await ClinicalEntryModel.query(on: self.database)
+            .filter(\.$patientID == patientID).filter(\.$kind == kind.rawValue)
+            .sort(\.$recordedOn, .descending).sort(\.$recordedAt, .descending)
+            .limit(limit).all().map(\.stored).reversed()
+    }
+
+    public func entry(_ id: UUID, of patientID: UUID) async throws -> StoredEntry? {
+        try await ClinicalEntryModel.query(on: self.database)
+            .filter(\.$id == id).filter(\.$patientID == patientID)
+            .first()?.stored
+    }
+}
+
+extension StoredEntry {
+    /// The finding decoded by its kind.
+    public func finding() throws -> ClinicalEntry<Finding> {
+        let value: Finding = switch self.kind {
+        case .intake: .intake(try StoredJSON.decode(Intake.self, self.body))
+        case .screen: .screen(try StoredJSON.decode(ScreenResult.self, self.body))
+        case .painMap: .painMap(try StoredJSON.decode(PainMap.self, self.body))
+        case .triggerPoint: .triggerPoint(try StoredJSON.decode(TriggerPointFinding.self, self.body))
+        case .rangeOfMotion: .rangeOfMotion(try StoredJSON.decode(ROMMeasurement.self, self.body))
+        case .measure: .measure(try StoredJSON.decode(MeasureResult.self, self.body))
+        case .rootCause: .rootCause(try StoredJSON.decode(RootCauseHypothesis.self, self.body))
+        }
+        return ClinicalEntry(id: self.id, assessmentID: self.assessmentID, recordedOn: self.recordedOn, recordedAt: self.recordedAt,
+                             recordedBy: self.recordedBy, recordedByName: self.recordedByName, value: value)
+    }
+}
