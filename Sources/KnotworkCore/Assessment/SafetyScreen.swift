@@ -50,12 +50,6 @@ public enum SafetyCategory: String, Codable, Sendable, CaseIterable {
 }
 
 /// How sure the reference is of a rule (✅ confirmed, ⚠️ uncertain: verify before shipping).
-public enum SafetyConfidence: String, Codable, Sendable, CaseIterable {
-    case confirmed, uncertain
-
-    public var label: String { self == .confirmed ? "Confirmed" : "Uncertain (verify)" }
-}
-
 /// A fact the intake establishes, which fires a rule without asking.
 public enum IntakeFact: String, Codable, Sendable, CaseIterable, Hashable {
     case anticoagulant, corticosteroid, pregnancy, implantedDevice, recentSurgery
@@ -129,12 +123,12 @@ public struct SafetyRule: Codable, Sendable, Equatable {
     public var askEveryVisit: Bool
     /// Reference section and source tags.
     public var source: String
-    public var confidence: SafetyConfidence
+    public var confidence: Confidence
     public var active: Bool
 
     public init(key: String, version: Int, title: String, question: String, category: SafetyCategory, action: SafetyAction,
                 urgent: Bool = false, needsRegion: Bool = false, guidance: String, trigger: SafetyTrigger = .answer,
-                askEveryVisit: Bool = false, source: String, confidence: SafetyConfidence = .confirmed, active: Bool = true) {
+                askEveryVisit: Bool = false, source: String, confidence: Confidence = .confirmed, active: Bool = true) {
         self.key = key
         self.version = version
         self.title = title
@@ -174,14 +168,14 @@ public enum SafetyRules {
         let s42 = "CLINICAL-REFERENCE §4.2"
         func rule(_ key: String, _ title: String, _ question: String, _ action: SafetyAction, urgent: Bool = false,
                   needsRegion: Bool = false, _ guidance: String, trigger: SafetyTrigger = .answer, source: String,
-                  confidence: SafetyConfidence = .confirmed) -> SafetyRule {
+                  confidence: Confidence = .confirmed) -> SafetyRule {
             SafetyRule(key: key, version: 1, title: title, question: question, category: .contraindication, action: action,
                        urgent: urgent, needsRegion: needsRegion, guidance: guidance, trigger: trigger, source: source,
                        confidence: confidence)
         }
         // §4.2: every red flag stops treatment and refers; asked again at any visit.
         func redFlag(_ key: String, _ title: String, _ question: String, urgent: Bool, _ guidance: String, source: String,
-                     confidence: SafetyConfidence = .confirmed) -> SafetyRule {
+                     confidence: Confidence = .confirmed) -> SafetyRule {
             SafetyRule(key: key, version: 1, title: title, question: question, category: .redFlag, action: .stopRefer,
                        urgent: urgent, guidance: guidance, askEveryVisit: true, source: source, confidence: confidence)
         }
@@ -370,7 +364,7 @@ public struct SafetyRuleInput: Codable, Sendable, Equatable {
         let action: SafetyAction? = v.requiredChoice(self.action, "action", "Action")
         let guidance = v.text(self.guidance, "guidance", "Guidance") ?? ""
         let source = v.requiredLine(self.source, "source", "Source")
-        let confidence: SafetyConfidence? = v.requiredChoice(self.confidence, "confidence", "Confidence")
+        let confidence: Confidence? = v.requiredChoice(self.confidence, "confidence", "Confidence")
         let urgent = self.urgent ?? false
         let needsRegion = self.needsRegion ?? false
         let askEveryVisit = self.askEveryVisit ?? false

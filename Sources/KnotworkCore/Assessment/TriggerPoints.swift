@@ -16,9 +16,12 @@ import Foundation
 // lateral foot (→ "foot-top") and the axilla.
 
 /// How sure the reference is of a fact: ✅ confirmed in at least one source, ⚠️ secondary/recall only.
-public enum Confidence: String, Codable, Sendable, Equatable {
+/// One mark for every catalog (trigger points, norms, safety rules).
+public enum Confidence: String, Codable, Sendable, Equatable, CaseIterable {
     case confirmed
     case uncertain
+
+    public var label: String { self == .confirmed ? "Confirmed" : "Uncertain (verify)" }
 }
 
 /// One muscle of the §5 referral catalog. Every muscle is paired; its referral is drawn on the same side.

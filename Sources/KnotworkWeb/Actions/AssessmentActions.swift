@@ -63,25 +63,32 @@ enum AssessmentActions {
         let ctx = try req.requirePatient()
         let entry = AuditEntry(.assessmentRead, patientID: ctx.patientID, entity: "assessment:\(id.uuidString.lowercased())")
         return try await req.audit.read(req.auditActor, entry) { db in
-            let store = AssessmentStore(database: db)
-            let patient = try await Self.patient(ctx.patientID, on: db)
-            let all = try await store.assessments(of: ctx.patientID)
-            guard let index = all.firstIndex(where: { $0.id == id }) else { throw Abort(.notFound) }
-            let header = all[index]
-            let baseline = all.first(where: { $0.kind == .initial }) ?? all.first
-            let ids = [header.id, baseline?.id, index > 0 ? all[index - 1].id : nil].compactMap { $0 }
-            let findings = try await store.entries(of: ctx.patientID, assessments: Array(Set(ids))).map { try $0.finding() }
-            var carried: ClinicalEntry<Intake>?
-            if !findings.contains(where: { $0.assessmentID == header.id && { if case .intake = $0.value { true } else { false } }($0) }) {
-                carried = try await store.latest(.intake, of: ctx.patientID).first.map { try $0.decode(Intake.self) }
-            }
-            let psfs = try await store.latest(.measure, of: ctx.patientID, code: "PSFS").first.map { try $0.decode(MeasureResult.self) }
-            let record = AssessmentRecord.assemble(header, all: all, findings: findings, carriedIntake: carried)
-            let safety = SafetyStore(database: db)
-            return RecordData(patient: patient, record: record, all: all, safety: try await safety.status(of: ctx.patientID),
-                              rules: try await safety.currentRules(),
-                              psfsActivities: psfs?.value.answers.activities.map(\.name) ?? [])
+            try await Self.loadRecord(id, patientID: ctx.patientID, on: db)
         }
+    }
+
+    /// The record's queries: a fixed number whatever the length of the patient's history (the patient, the list of
+    /// assessments, the findings of at most three assessments, the latest intake and PSFS, the safety status and the
+    /// rules). `AssessmentTests.recordQueryCountDoesNotGrowWithHistory` counts them.
+    static func loadRecord(_ id: UUID, patientID: UUID, on db: any Database) async throws -> RecordData {
+        let store = AssessmentStore(database: db)
+        let patient = try await Self.patient(patientID, on: db)
+        let all = try await store.assessments(of: patientID)
+        guard let index = all.firstIndex(where: { $0.id == id }) else { throw Abort(.notFound) }
+        let header = all[index]
+        let baseline = all.first(where: { $0.kind == .initial }) ?? all.first
+        let ids = [header.id, baseline?.id, index > 0 ? all[index - 1].id : nil].compactMap { $0 }
+        let findings = try await store.entries(of: patientID, assessments: Array(Set(ids))).map { try $0.finding() }
+        var carried: ClinicalEntry<Intake>?
+        if !findings.contains(where: { $0.assessmentID == header.id && { if case .intake = $0.value { true } else { false } }($0) }) {
+            carried = try await store.latest(.intake, of: patientID).first.map { try $0.decode(Intake.self) }
+        }
+        let psfs = try await store.latest(.measure, of: patientID, code: "PSFS").first.map { try $0.decode(MeasureResult.self) }
+        let record = AssessmentRecord.assemble(header, all: all, findings: findings, carriedIntake: carried)
+        let safety = SafetyStore(database: db)
+        return RecordData(patient: patient, record: record, all: all, safety: try await safety.status(of: patientID),
+                          rules: try await safety.currentRules(),
+                          psfsActivities: psfs?.value.answers.activities.map(\.name) ?? [])
     }
 
     /// Validates and stores one finding of an assessment.

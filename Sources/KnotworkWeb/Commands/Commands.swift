@@ -98,12 +98,24 @@ struct VerifyAuditCommand: AsyncCommand {
 struct SeedCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "patients", help: "How many synthetic patients to add") var patients: Int?
+        @Option(name: "history", help: "Record number of a patient to give three years of assessment history (benchmark size)") var history: String?
     }
 
     var help: String { "Seed the demo clinic and N synthetic patients." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
+        if let record = signature.history {
+            guard let patient = try await PatientStore(database: app.db).find(recordNumber: record.uppercased()),
+                  let clinician = try await UserStore(database: app.db).all().first(where: { $0.username == "ana.lmt" }) else {
+                throw CommandError("--history needs an existing record number and the demo therapist ana.lmt")
+            }
+            let now = app.knotwork.clock.now()
+            try await DemoHistory.seed(patient: patient, clinician: clinician, size: .benchmark, today: CalendarDate(now), days: 3 * 365,
+                                       on: app.db, now: now)
+            context.console.print("Added three years of assessment history to \(patient.recordNumber).")
+            return
+        }
         let n = signature.patients ?? 40
         if try await DemoClinic.seedIfEmpty(app, patients: n) {
             context.console.print("Seeded the demo clinic with \(n) patients.")

@@ -296,6 +296,15 @@ enum AssessmentViews {
         for (code, n) in counts {
             marks[code, default: []].append(RegionMark(kind: .triggerPoint(count: n), label: "\(n) trigger point\(n == 1 ? "" : "s")"))
         }
+        // Where the active trigger points usually refer (§5, Travell & Simons): a hypothesis, hatched.
+        var referral: [String: [String]] = [:]
+        for f in triggerPoints where f.state == .active {
+            let name = TriggerPointCatalog.muscle(f.muscle)?.name ?? f.muscle
+            for r in TriggerPointCatalog.referralRegions(of: f) { referral[r.code, default: []].append("\(f.side.label.lowercased()) \(name.lowercased())") }
+        }
+        for (code, muscles) in referral {
+            marks[code, default: []].append(RegionMark(kind: .referral, label: "usual referral of " + Array(Set(muscles)).sorted().joined(separator: ", ")))
+        }
         return marks
     }
 
@@ -318,8 +327,9 @@ enum AssessmentViews {
                 .group(
                     .p(.text("Pain map of \(e.recordedOn), with this assessment's trigger points. \(e.value.markings.count) region\(e.value.markings.count == 1 ? "" : "s") marked.")),
                     self.svg(self.marks(e.value, triggerPoints: r.triggerPoints.map(\.value)), title: "Pain map of \(e.recordedOn)",
-                             description: "Front and back views; each marked region shows its intensity out of 10; TP marks trigger points.",
+                             description: "Front and back views; each marked region shows its intensity out of 10; TP marks trigger points; hatching shows where active trigger points usually refer.",
                              linkPrefix: nil, id: "map-current-"),
+                    .raw(BodyMapSVG.legend(kinds: [.pain(intensity: 5), .triggerPoint(count: 1), .referral])),
                     self.markingsTable(e.value, caption: "Marked regions on \(e.recordedOn)", id: "markings-table")
                 )
             },
@@ -696,6 +706,13 @@ enum AssessmentViews {
                         })
                     ))
                 )
+            },
+            .unwrap(r.rootCause.flatMap { current in r.previousRootCause.map { RootCauseReview.compare(previous: $0, current: current.value) } }) { review in
+                .p(.id("root-cause-review"), .text("Since the previous assessment: "),
+                   .text([review.added.isEmpty ? nil : "added " + review.added.map { $0.kind.label.lowercased() }.joined(separator: ", "),
+                          review.statusChanged.isEmpty ? nil : review.statusChanged.map { "\($0.factor.kind.label.lowercased()) \($0.from.rawValue) → \($0.to.rawValue)" }.joined(separator: ", "),
+                          review.removed.isEmpty ? nil : "no longer listed: " + review.removed.map { $0.kind.label.lowercased() }.joined(separator: ", "),
+                          "\(review.kept.count) kept"].compactMap { $0 }.joined(separator: "; ") + "."))
             },
             .if(r.rootCause == nil, .p(.text(r.previousRootCause == nil ? "No hypothesis yet." : "Not reviewed in this assessment: the form starts from the previous hypothesis to confirm, revise or drop each factor."))),
             self.formDetails(r.rootCause == nil ? "Record the root-cause hypothesis" : "Revise the hypothesis", open: !errors.isEmpty,

@@ -43,7 +43,19 @@ enum SafetyViews {
                         .strong(txt(p.precaution.action.label + ": ")), txt(p.precaution.title),
                         .unwrap(p.precaution.region) { .text(" — \($0.name)") },
                         .text(". "), txt(p.precaution.guidance),
-                        .span(.class("source"), txt(" (\(p.precaution.source)" + (p.precaution.fromIntakeFact.map { "; from the intake: \($0.label)" } ?? "") + ")"))
+                        .span(.class("source"), txt(" (\(p.precaution.source)" + (p.precaution.fromIntakeFact.map { "; from the intake: \($0.label)" } ?? "") + ")")),
+                        .details(
+                            .class("resolve"),
+                            .summary(.text("No longer applies")),
+                            .form(
+                                .method(.post), .action(Paths.resolvePrecaution(patientID, p.id)), .class("inline"),
+                                csrfField(csrf),
+                                .label(.for("resolve-\(p.id.uuidString.lowercased())"), .text("Why")),
+                                .input(.type(.text), .id("resolve-\(p.id.uuidString.lowercased())"), .name("reason"),
+                                       .attribute(named: "minlength", value: "10")),
+                                .button(.type(.submit), .text("End precaution"))
+                            )
+                        )
                     )
                 })
             )),
@@ -169,7 +181,7 @@ enum SafetyViews {
                         selected: f.trigger, errors: errors),
             field("guidance", "Guidance", value: f.guidance, errors: errors, required: true),
             field("source", "Source", value: f.source, errors: errors, required: true),
-            selectField("confidence", "Confidence", options: SafetyConfidence.allCases.map { ($0.rawValue, $0.rawValue) }, selected: f.confidence, errors: errors),
+            selectField("confidence", "Confidence", options: Confidence.allCases.map { ($0.rawValue, $0.rawValue) }, selected: f.confidence, errors: errors),
             self.checkbox("urgent", "Urgent referral (stop and refer only)", f.urgent),
             self.checkbox("needsRegion", "Ask where (avoid the area only)", f.needsRegion),
             self.checkbox("askEveryVisit", "Ask at every visit (red flag)", f.askEveryVisit),

@@ -159,6 +159,12 @@ extension Clinic {
         return try row!.decode(column: "n", as: Int.self)
     }
 
+    func auditCount(_ action: AuditAction, outcome: String) async throws -> Int {
+        let row = try await (self.app.db as! any SQLDatabase)
+            .raw("SELECT COUNT(*) AS n FROM audit_events WHERE action = \(bind: action.rawValue) AND outcome = \(bind: outcome)").first()
+        return try row!.decode(column: "n", as: Int.self)
+    }
+
     func lastAudit() async throws -> AuditRow {
         try await (self.app.db as! any SQLDatabase).raw("SELECT * FROM audit_events ORDER BY seq DESC LIMIT 1")
             .first(decoding: AuditRow.self)!

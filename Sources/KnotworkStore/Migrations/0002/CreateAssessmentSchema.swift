@@ -100,16 +100,10 @@ struct CreateSafetySchema: AsyncMigration {
         try await database.sql.raw("CREATE INDEX tasks_assignee ON tasks (assignee_id, completed_at)").run()
         try await database.sql.raw("CREATE INDEX tasks_patient ON tasks (patient_id)").run()
 
+        // Version 1 of every rule; an administrator's edits add versions.
         let now = Date()
         for rule in SafetyRules.seed {
-            let row = SafetyRuleModel()
-            row.id = UUID()
-            row.key = rule.key
-            row.version = rule.version
-            row.body = try StoredJSON.encode(rule)
-            row.createdAt = now
-            row.createdBy = "seed:CLINICAL-REFERENCE §4"
-            try await row.create(on: database)
+            try await SafetyStore(database: database).save(rule, by: "seed:CLINICAL-REFERENCE §4", at: now)
         }
     }
 
