@@ -4,7 +4,8 @@
     tests/api/check_openapi_routes.py [--routes PATH] [--document PATH]
 
 Reads the JSON API's routes from Sources/KnotworkWeb/routes.swift (the `api.get/post/patch/put/delete(...)`
-calls on the group made by `let api = app.grouped("api", "v1")`), turns `:param` segments into `{param}`,
+calls on the group made by `let api = app.grouped("api", "v1")`, and the same calls on its sub-groups made by
+`let name = api.grouped(...)`), turns `:param` segments into `{param}`,
 and compares them, method and path, with the operations of Sources/KnotworkWeb/Resources/openapi.json.
 Fails (exit 1) when a route is missing from the document or the document describes an operation the server
 does not register. Exit 2 when a file cannot be read or parsed.
@@ -41,11 +42,15 @@ def server_routes(routes_swift: Path) -> set[tuple[str, str]]:
     group = re.search(r"\blet\s+api\s*=\s*app\s*\.\s*grouped\(([^)]*)\)", source)
     if not group:
         raise ValueError(f"{routes_swift}: no `let api = app.grouped(...)` found")
-    prefix = string_args(group.group(1))
+    prefixes = {"api": string_args(group.group(1))}
+    # Sub-groups of the API group: `let apiChart = api.grouped("patients", ":patientID")`.
+    for sub in re.finditer(r"\blet\s+(\w+)\s*=\s*api\s*\.\s*grouped\(([^)]*)\)", source):
+        prefixes[sub.group(1)] = prefixes["api"] + string_args(sub.group(2))
+    names = "|".join(re.escape(n) for n in prefixes)
     routes = set()
-    for m in re.finditer(r"\bapi\s*\.\s*(get|post|patch|put|delete)\s*\((.*?)\buse\s*:", source, flags=re.S):
-        method, args = m.group(1).upper(), m.group(2)
-        segments = prefix + string_args(args)
+    for m in re.finditer(rf"\b({names})\s*\.\s*(get|post|patch|put|delete)\s*\((.*?)\buse\s*:", source, flags=re.S):
+        method, args = m.group(2).upper(), m.group(3)
+        segments = prefixes[m.group(1)] + string_args(args)
         path = "/" + "/".join("{" + s[1:] + "}" if s.startswith(":") else s for s in segments)
         routes.add((method, path))
     if not routes:

@@ -223,11 +223,16 @@ public struct SafetyStore: Sendable {
 
     // MARK: tasks
 
-    /// Open tasks assigned to a user, urgent first.
+    /// A user's open tasks, urgent first: those assigned to them, and those nobody could be assigned (no medical
+    /// provider on the team), for every patient whose care team they are on. A user who has left the team stops
+    /// seeing the patient's tasks.
     public func openTasks(for userID: UUID) async throws -> [CareTask] {
-        try await TaskModel.query(on: self.database)
-            .filter(\.$assigneeID == userID).filter(\.$completedAt == nil)
-            .sort(\.$urgent, .descending).sort(\.$createdAt).all().map(\.task)
+        try await self.database.sql.raw("""
+            SELECT t.* FROM tasks t
+            WHERE t.completed_at IS NULL AND (t.assignee_id = \(bind: userID) OR t.assignee_id IS NULL)
+              AND EXISTS (SELECT 1 FROM care_team_members c WHERE c.patient_id = t.patient_id AND c.user_id = \(bind: userID))
+            ORDER BY t.urgent DESC, t.created_at
+            """).all(decodingFluent: TaskModel.self).map(\.task)
     }
 
     public func tasks(of patientID: UUID) async throws -> [CareTask] {

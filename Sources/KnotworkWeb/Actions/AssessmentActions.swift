@@ -271,16 +271,19 @@ enum AssessmentActions {
         let entry = AuditEntry(.assessmentRead, patientID: ctx.patientID, entity: "pain_maps")
         return try await req.audit.read(req.auditActor, entry) { db in
             let patient = try await Self.patient(ctx.patientID, on: db)
-            let maps = try await AssessmentStore(database: db).history(.painMap, of: ctx.patientID).map { try $0.decode(PainMap.self) }
-            func pick(_ id: UUID?, _ fallback: ClinicalEntry<PainMap>?) throws -> ClinicalEntry<PainMap>? {
+            let store = AssessmentStore(database: db)
+            // The choice lists the newest maps; any older map can still be named by its id.
+            let maps = try await store.history(.painMap, of: ctx.patientID).map { try $0.decode(PainMap.self) }
+            func pick(_ id: UUID?, _ field: String, _ fallback: ClinicalEntry<PainMap>?) async throws -> ClinicalEntry<PainMap>? {
                 guard let id else { return fallback }
-                guard let map = maps.first(where: { $0.id == id }) else {
-                    throw ValidationFailure([FieldError(id == earlier ? "earlier" : "later", "is not a pain map of this patient")])
+                if let map = maps.first(where: { $0.id == id }) { return map }
+                guard let stored = try await store.entry(id, of: ctx.patientID), stored.kind == .painMap else {
+                    throw ValidationFailure([FieldError(field, "is not a pain map of this patient")])
                 }
-                return map
+                return try stored.decode(PainMap.self)
             }
-            let a = try pick(earlier, maps.count >= 2 ? maps[maps.count - 2] : nil)
-            let b = try pick(later, maps.last)
+            let a = try await pick(earlier, "earlier", maps.count >= 2 ? maps[maps.count - 2] : nil)
+            let b = try await pick(later, "later", maps.last)
             let changes = (a != nil && b != nil) ? PainMapComparison.compare(earlier: a!.value, later: b!.value) : []
             return MapComparison(patient: patient, maps: maps, earlier: a, later: b, changes: changes,
                                  safety: try await SafetyStore(database: db).status(of: ctx.patientID))

@@ -74,11 +74,15 @@ struct AssessmentController {
     func recordPage(_ req: Request, failed: Failed?) async throws -> Response {
         let p = try req.requirePrincipal()
         let data = try await AssessmentActions.record(try Self.assessmentID(req), on: req)
-        let saved = (try? req.query.get(String.self, at: "saved")).flatMap(Section.init(rawValue:))
+        let savedText = try? req.query.get(String.self, at: "saved")
+        let saved = savedText.flatMap(Section.init(rawValue:))
+        // A referral with no medical provider on the care team goes to every clinician on the team.
+        let noProvider = savedText == "no-provider"
+            ? "Safety screen saved. There is no medical provider on the care team: the referral task is on every team member's task list." : nil
         let measure = (try? req.query.get(String.self, at: "measure")).flatMap { Instruments.named($0) }
         let html = Layout.page(
             PageContext(req, title: "\(data.record.header.kind.label) · \(data.patient.displayName)",
-                        flash: saved.map { "\($0.title) saved." }),
+                        flash: noProvider ?? saved.map { "\($0.title) saved." }),
             AssessmentViews.record(data, viewer: p.user, measure: failed?.section == .measures ? nil : measure,
                                    failed: failed, csrf: p.csrfToken, today: CalendarDate(req.now)))
         return Layout.response(html, status: failed == nil ? .ok : .unprocessableEntity)
@@ -92,7 +96,11 @@ struct AssessmentController {
         do {
             switch section {
             case .intake: _ = try await AssessmentActions.addIntake(AssessmentForms.intake(form), assessmentID: id, on: req)
-            case .safetyScreen: _ = try await AssessmentActions.screen(AssessmentForms.screenAnswers(form), assessmentID: id, on: req)
+            case .safetyScreen:
+                let outcome = try await AssessmentActions.screen(AssessmentForms.screenAnswers(form), assessmentID: id, on: req)
+                if outcome.taskID != nil && outcome.providerID == nil {
+                    return req.redirect(to: Paths.assessment(ctx.patientID, id) + "?saved=no-provider#safety", redirectType: .normal)
+                }
             case .painMap: _ = try await AssessmentActions.addPainMap(try AssessmentForms.painMap(form), assessmentID: id, on: req)
             case .triggerPoints: _ = try await AssessmentActions.addTriggerPoint(try AssessmentForms.triggerPoint(form), assessmentID: id, on: req)
             case .rangeOfMotion: _ = try await AssessmentActions.addRangeOfMotion(try AssessmentForms.rangeOfMotion(form), assessmentID: id, on: req)

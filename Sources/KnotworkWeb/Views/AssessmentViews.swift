@@ -138,12 +138,17 @@ enum AssessmentViews {
             self.intakeSection(r, action: action(.intake), errors: errors(.intake), form: form(.intake), csrf: csrf),
             self.screenSection(d, action: action(.safetyScreen), errors: errors(.safetyScreen), csrf: csrf),
             self.painMapSection(d),
-            self.triggerPointSection(r, action: action(.triggerPoints), errors: errors(.triggerPoints), form: form(.triggerPoints), csrf: csrf),
-            self.romSection(r, action: action(.rangeOfMotion), errors: errors(.rangeOfMotion), form: form(.rangeOfMotion), csrf: csrf, viewer: viewer),
+            self.triggerPointSection(r, action: action(.triggerPoints), errors: self.prefixed("tp-", errors(.triggerPoints)), form: form(.triggerPoints), csrf: csrf),
+            self.romSection(r, action: action(.rangeOfMotion), errors: self.prefixed("rom-", errors(.rangeOfMotion)), form: form(.rangeOfMotion), csrf: csrf, viewer: viewer),
             self.measureSection(d, measure: measure ?? failed.flatMap { $0.section == .measures ? $0.form["instrument"].flatMap { Instruments.named($0) } : nil },
                                 action: action(.measures), errors: errors(.measures), form: form(.measures), csrf: csrf),
             self.rootCauseSection(r, action: action(.rootCause), errors: errors(.rootCause), form: form(.rootCause), csrf: csrf)
         )
+    }
+
+    /// Two forms on the record page name a field "side": each form's fields, and so its errors, get a prefix.
+    static func prefixed(_ prefix: String, _ errors: [FieldError]) -> [FieldError] {
+        errors.map { FieldError(prefix + $0.field, $0.message) }
     }
 
     static func section(_ s: AssessmentController.Section, _ content: Node<HTML.BodyContext>...) -> Node<HTML.BodyContext> {
@@ -523,26 +528,26 @@ enum AssessmentViews {
                     .id("trigger-point-form"), .method(.post), .action(action),
                     csrfField(csrf),
                     errorSummary(errors),
-                    .div(.class(errors.contains { $0.field == "muscle" } ? "field has-error" : "field"),
-                         .label(.for("muscle"), .text("Muscle")),
-                         .forEach(errors.filter { $0.field == "muscle" }) { e in .p(.class("error"), txt(e.message)) },
-                         .select(.id("muscle"), .attribute(named: "name", value: "muscle"),
+                    .div(.class(errors.contains { $0.field == "tp-muscle" } ? "field has-error" : "field"),
+                         .label(.for("tp-muscle"), .text("Muscle")),
+                         .forEach(errors.filter { $0.field == "tp-muscle" }) { e in .p(.class("error"), txt(e.message)) },
+                         .select(.id("tp-muscle"), .attribute(named: "name", value: "muscle"),
                                  option("", "Choose a muscle…", selected: f?["muscle"] == nil),
                                  .forEach(groupOrder) { g in
                                      .element(named: "optgroup", nodes: [.attribute(named: "label", value: esc(g)),
                                         .forEach(groups[g] ?? []) { m in option(m.code, m.name, selected: f?["muscle"] == m.code) }])
                                  })),
-                    self.select("side", "side", "Side", options: [("", "Choose…")] + Side.allCases.map { ($0.rawValue, $0.label) }, selected: f?["side"], errors: errors),
-                    self.select("state", "state", "Active or latent", options: TriggerPointState.allCases.map { ($0.rawValue, $0.rawValue.capitalized) },
+                    self.select("tp-side", "side", "Side", options: [("", "Choose…")] + Side.allCases.map { ($0.rawValue, $0.label) }, selected: f?["side"], errors: errors),
+                    self.select("tp-state", "state", "Active or latent", options: TriggerPointState.allCases.map { ($0.rawValue, $0.rawValue.capitalized) },
                                 selected: f?["state"], errors: errors),
-                    self.select("tenderness", "tenderness", "Tenderness (0 none – 3 severe, with jump sign)", options: (0...3).map { ("\($0)", "\($0)") },
+                    self.select("tp-tenderness", "tenderness", "Tenderness (0 none – 3 severe, with jump sign)", options: (0...3).map { ("\($0)", "\($0)") },
                                 selected: f?["tenderness"], errors: errors),
-                    self.checkbox("tautBand", "tautBand", "Taut band palpable", checked: f?.flag("tautBand") ?? false),
-                    self.checkbox("twitchResponse", "twitchResponse", "Local twitch response", checked: f?.flag("twitchResponse") ?? false),
-                    self.select("reproducedRegions", "reproducedRegions", "Referral regions reproduced (choose any)",
+                    self.checkbox("tp-tautBand", "tautBand", "Taut band palpable", checked: f?.flag("tautBand") ?? false),
+                    self.checkbox("tp-twitchResponse", "twitchResponse", "Local twitch response", checked: f?.flag("twitchResponse") ?? false),
+                    self.select("tp-reproducedRegions", "reproducedRegions", "Referral regions reproduced (choose any)",
                                 options: BodyRegions.all.map { ($0.code, $0.name) }, selected: nil, errors: errors, multiple: true,
                                 selectedSet: Set(f?.list("reproducedRegions") ?? [])),
-                    self.input("note", "note", "Note", value: f?["note"], errors: errors),
+                    self.input("tp-note", "note", "Note", value: f?["note"], errors: errors),
                     .button(.id("trigger-point-submit"), .type(.submit), .class("primary"), .text("Save finding"))
                 ))
         )
@@ -583,18 +588,18 @@ enum AssessmentViews {
                     .id("rom-form"), .method(.post), .action(action),
                     csrfField(csrf),
                     errorSummary(errors),
-                    self.select("joint", "jointMotion", "Joint and motion",
+                    self.select("rom-joint", "jointMotion", "Joint and motion",
                                 options: [("", "Choose…")] + ROMNorms.all.map { ("\($0.joint)/\($0.motion)", "\($0.jointName): \($0.motionName)") },
                                 selected: f?["jointMotion"], errors: errors),
-                    self.select("side", "side", "Side", options: [("", "Not sided (spine flexion/extension)")] + Side.allCases.map { ($0.rawValue, $0.label) },
+                    self.select("rom-side", "side", "Side", options: [("", "Not sided (spine flexion/extension)")] + Side.allCases.map { ($0.rawValue, $0.label) },
                                 selected: f?["side"], errors: errors),
-                    self.select("mode", "mode", "Active or passive", options: ROMMode.allCases.map { ($0.rawValue, $0.rawValue.capitalized) },
+                    self.select("rom-mode", "mode", "Active or passive", options: ROMMode.allCases.map { ($0.rawValue, $0.rawValue.capitalized) },
                                 selected: f?["mode"], errors: errors),
-                    self.input("degrees", "degrees", "Degrees", value: f?["degrees"], errors: errors, type: .number,
+                    self.input("rom-degrees", "degrees", "Degrees", value: f?["degrees"], errors: errors, type: .number,
                                hint: "Loss of extension at the elbow or knee as a negative number.", step: "0.5"),
-                    self.select("method", "method", "Method", options: ROMMethod.allCases.map { ($0.rawValue, $0.label) }, selected: f?["method"], errors: errors),
-                    self.input("examinerName", "examinerName", "Examiner", value: f?["examinerName"] ?? viewer.displayName, errors: errors),
-                    self.input("position", "position", "Position (optional)", value: f?["position"], errors: errors),
+                    self.select("rom-method", "method", "Method", options: ROMMethod.allCases.map { ($0.rawValue, $0.label) }, selected: f?["method"], errors: errors),
+                    self.input("rom-examinerName", "examinerName", "Examiner", value: f?["examinerName"] ?? viewer.displayName, errors: errors),
+                    self.input("rom-position", "position", "Position (optional)", value: f?["position"], errors: errors),
                     .button(.id("rom-submit"), .type(.submit), .class("primary"), .text("Save measurement"))
                 ))
         )

@@ -9,6 +9,8 @@ enum SafetyViews {
     /// Active precautions and the hold, at the top of every chart page.
     static func banner(_ status: SafetyStatus?, patientID: UUID, viewer: User, csrf: String?, errors: [FieldError] = []) -> Node<HTML.BodyContext> {
         guard let status else { return .empty }
+        // The banner's fields have ids of their own: the page below may have a "kind" or "reason" field too.
+        let holdErrors = errors.map { FieldError("clear-hold-" + $0.field, $0.message) }
         return .section(
             .id("safety"), .class("safety-banner"), .attribute(named: "aria-labelledby", value: "safety-heading"),
             .h2(.id("safety-heading"), .class("visually-hidden"), .text("Safety")),
@@ -20,15 +22,16 @@ enum SafetyViews {
                     .details(
                         .if(!errors.isEmpty, .open(true)),
                         .summary(.text(viewer.role == .medicalProvider ? "Clear or override the hold" : "Override the hold")),
-                        errorSummary(errors),
+                        errorSummary(holdErrors),
                         .form(
                             .id("clear-hold-form"), .method(.post), .action(Paths.clearHold(patientID)),
                             csrfField(csrf),
-                            selectField("kind", "How the hold is lifted",
-                                        options: (viewer.role == .medicalProvider ? [ClearanceKind.providerCleared] : []).map { ($0.rawValue, $0.label) }
-                                            + [(ClearanceKind.clinicianOverride.rawValue, ClearanceKind.clinicianOverride.label)],
-                                        selected: nil, errors: errors),
-                            field("reason", "Reason", value: nil, errors: errors, hint: "Required for an override (at least 10 characters)."),
+                            AssessmentViews.select("clear-hold-kind", "kind", "How the hold is lifted",
+                                                   options: (viewer.role == .medicalProvider ? [ClearanceKind.providerCleared] : []).map { ($0.rawValue, $0.label) }
+                                                       + [(ClearanceKind.clinicianOverride.rawValue, ClearanceKind.clinicianOverride.label)],
+                                                   selected: nil, errors: holdErrors),
+                            AssessmentViews.input("clear-hold-reason", "reason", "Reason", value: nil, errors: holdErrors,
+                                                  hint: "Required for an override (at least 10 characters)."),
                             .button(.id("clear-hold-submit"), .type(.submit), .class("danger"), .text("Lift the hold"))
                         )
                     )
