@@ -106,6 +106,23 @@ import VaporTesting
         }
     }
 
+    @Test func withoutAMedicalProviderOnTheTeamTheReferralReachesTheWholeTeam() async throws {
+        try await withClinic { clinic in
+            let p = try await clinic.addPatient(given: "Nadia", family: "Noprovider", dob: "1985-05-05", team: [("ana.lmt", true), ("pat.pt", false)])
+            let ana = try await API(clinic, "ana.lmt")
+            let a = try await self.newAssessment(ana, p)
+            let outcome = try await ana.json(.POST, self.base(p) + "/assessments/\(a)/safety-screen",
+                                             try await self.screen(ana, yes: ["cauda-equina": nil]), expect: .created)
+            #expect(outcome["taskId"] != nil)
+            #expect(outcome["providerId"] == nil)
+            for (user, expected) in [("ana.lmt", 1), ("pat.pt", 1), ("max.md", 0), ("ben.lmt", 0)] {
+                let api = try await API(clinic, user)
+                let items = try await api.json(.GET, "/api/v1/tasks", expect: .ok)["items"] as? [Any] ?? []
+                #expect(items.count == expected, "\(user)")
+            }
+        }
+    }
+
     @Test func aVisitScreenNeedsEveryRedFlagAndALocalAnswerNeedsARegion() async throws {
         try await withClinic { clinic in
             let ana = try await API(clinic, "ana.lmt")
