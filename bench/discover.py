@@ -3,9 +3,14 @@
 that the token's user can read. Standard library only.
 
   discover.py BASE_URL TOKEN OUT_DIR [PREFIX ...]
+  discover.py --assessment RECORD BASE_URL TOKEN
 
-Writes OUT_DIR/paths-search.txt (/api/v1/patients?q=PREFIX), OUT_DIR/paths-json.txt
+The first form writes OUT_DIR/paths-search.txt (/api/v1/patients?q=PREFIX), OUT_DIR/paths-json.txt
 (/api/v1/patients/ID) and OUT_DIR/paths-html.txt (/patients/ID); exits 1 if nothing usable.
+The second finds the patient with record number RECORD (/api/v1/patients?record=RECORD) and its
+newest assessment (/api/v1/patients/ID/assessments) and prints one line on stdout:
+  PATIENT_ID ASSESSMENT_ID ASSESSMENT_COUNT NEWEST_DATE OLDEST_DATE
+exits 1 if the patient or an assessment is not found.
 """
 import json
 import sys
@@ -47,7 +52,32 @@ def patient_list(doc):
     return []
 
 
+def newest_assessment(base, token, record):
+    """Prints PATIENT_ID ASSESSMENT_ID COUNT NEWEST OLDEST for RECORD's newest assessment."""
+    status, body = get(base, token, "/api/v1/patients?record=" + urllib.parse.quote(record))
+    rows = patient_list(json.loads(body)) if status == 200 else []
+    rows = [r for r in rows if str(r.get("recordNumber", record)).upper() == record.upper()]
+    if not rows:
+        print(f"discover: record {record}: HTTP {status}, no such patient readable: {body[:200]!r}",
+              file=sys.stderr)
+        return 1
+    pid = str(rows[0]["id"])
+    status, body = get(base, token, f"/api/v1/patients/{urllib.parse.quote(pid)}/assessments")
+    items = patient_list(json.loads(body)) if status == 200 else []
+    if not items:
+        print(f"discover: record {record}: assessments: HTTP {status}, none found: {body[:200]!r}",
+              file=sys.stderr)
+        return 1
+    # The list is newest first; pick by date anyway (ties: the earlier in the list).
+    dates = [str(a.get("assessedOn", "")) for a in items]
+    newest = max(range(len(items)), key=lambda i: (dates[i], -i))
+    print(pid, items[newest]["id"], len(items), dates[newest] or "?", min(dates) or "?")
+    return 0
+
+
 def main():
+    if len(sys.argv) == 5 and sys.argv[1] == "--assessment":
+        return newest_assessment(sys.argv[3].rstrip("/"), sys.argv[4], sys.argv[2])
     if len(sys.argv) < 4:
         print(__doc__, file=sys.stderr)
         return 2

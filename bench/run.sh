@@ -3,20 +3,32 @@
 #
 #   bench/run.sh            (or: make bench)
 #
-# For each backend: fresh database, `knotwork seed --patients N`, `knotwork serve`, a token for
-# ana.lmt, then wrk (2 threads, each connection count, fixed duration) against:
-#   healthz  GET /healthz                         (baseline, no auth)
-#   search   GET /api/v1/patients?q=PREFIX        (authenticated name-prefix search)
-#   json     GET /api/v1/patients/{id}            (audited JSON read)
-#   html     GET /patients/{id}                   (audited HTML page, bearer token)
-#   me       GET /api/v1/me                       (unaudited read of similar size)
-# and prints requests/s, p50, p99, their ratios to /healthz, load average before/after, the
-# server's peak RSS (VmHWM) and the data size, then a summary table.
+# For each backend: fresh database, `knotwork seed --patients N`, `knotwork seed --history RECORD`
+# (issue 3: three years of history for one of ana.lmt's patients: 30 assessments, 150 pain maps,
+# 500 trigger-point findings, 1,000 measure results, 120 range-of-motion results), `knotwork
+# serve`, a token for ana.lmt, then wrk (2 threads, each connection count, fixed duration) against:
+#   healthz      GET /healthz                         (baseline, no auth)
+#   search       GET /api/v1/patients?q=PREFIX        (authenticated name-prefix search)
+#   json         GET /api/v1/patients/{id}            (audited JSON read)
+#   html         GET /patients/{id}                   (audited HTML page, bearer token)
+#   me           GET /api/v1/me                       (unaudited read of similar size)
+#   assess-html  GET /patients/{id}/assessments/{aid}         (the chart's assessment page)
+#   assess-json  GET /api/v1/patients/{id}/assessments/{aid}  (the assessment's JSON record)
+# The assess-* endpoints read RECORD's newest assessment, which is compared with the baseline and
+# the previous one: they measure a chart read against a long history (issue 3's goal: p99 at most
+# 30 ms on SQLite at 2 connections).
+# It prints requests/s, p50, p99, their ratios to /healthz, load average before/after, the
+# server's peak RSS (VmHWM) and the data size (patients, database bytes, the history's rows by
+# kind), then a summary table. Afterwards, unless BENCH_QUERY_CHECK=0, it restarts the server with
+# KNOTWORK_LOG_LEVEL=debug and counts the SQL statements logged for one assess-* request on the
+# demo patient KW-000001 (3 assessments) and on RECORD (30): the counts must not differ, i.e. no
+# query count grows with the patient's history (bench/queries.py).
 #
 # Environment (defaults in brackets):
 #   BENCH_PATIENTS [100000]  BENCH_BACKENDS ["sqlite postgres"]  BENCH_CONNECTIONS ["2 8"]
 #   BENCH_DURATION [10s]     BENCH_PORT [8281]   BENCH_PREFIXES [auto: tried from a list]
 #   BENCH_SKIP_BUILD [0]     BENCH_LOG_LEVEL [server default]
+#   BENCH_HISTORY [KW-000002: a patient of ana.lmt]   BENCH_QUERY_CHECK [1]   BENCH_GOAL_P99_MS [30]
 # Traffic goes to 127.0.0.1 only; every wrk run is bounded by BENCH_DURATION.
 # Note: wrk and the server share the machine's cores, so absolute numbers understate the server;
 # compare ratios and backends within one run.
@@ -31,7 +43,11 @@ CONNECTIONS="${BENCH_CONNECTIONS:-2 8}"
 DURATION="${BENCH_DURATION:-10s}"
 PORT="${BENCH_PORT:-8281}"
 THREADS=2
-ENDPOINTS=(healthz search json html me)
+ENDPOINTS=(healthz search json html me assess-html assess-json)
+HISTORY="${BENCH_HISTORY:-KW-000002}"
+GOAL_P99_MS="${BENCH_GOAL_P99_MS:-30}"
+SMALL_HISTORY=KW-000001   # the demo patient with three assessments (DemoClinic.seedIfEmpty)
+[[ "$HISTORY" =~ ^[A-Za-z0-9-]+$ ]] || kw_die "BENCH_HISTORY must be a record number (e.g. KW-000002)"
 KW_BIN="${KNOTWORK_BIN:-$KW_ROOT/.build/release/knotwork}"
 
 command -v wrk >/dev/null || bash "$KW_ROOT/scripts/deps.sh"
@@ -81,6 +97,8 @@ run_wrk() {
         json) paths="$TMP/paths-json.txt" ;;
         html) paths="$TMP/paths-html.txt" ;;
         me) url="$BASE/api/v1/me" ;;
+        assess-html) paths="$TMP/paths-assess-html.txt" ;;
+        assess-json) paths="$TMP/paths-assess-json.txt" ;;
     esac
     [[ -n "$paths" ]] && url="$BASE$(head -n 1 "$paths")"
     local out line
@@ -92,7 +110,7 @@ run_wrk() {
     # key=value pairs -> variables
     local requests rps p50_ms p90_ms p99_ms max_ms bytes_per_req errors non2xx3xx
     eval "$(sed 's/^KWRESULT //' <<<"$line" | tr ' ' '\n' | grep -E '^[a-z0-9_]+=[0-9.]+$' | sed 's/^/local /')"
-    printf '%-8s %-7s c=%-2s %9s req/s  p50 %8s ms  p99 %8s ms  %6s B/resp  errors %s  non-2xx/3xx %s\n' \
+    printf '%-8s %-11s c=%-2s %9s req/s  p50 %8s ms  p99 %8s ms  %6s B/resp  errors %s  non-2xx/3xx %s\n' \
         "$backend" "$ep" "$conns" "$rps" "$p50_ms" "$p99_ms" "$bytes_per_req" "$errors" "$non2xx3xx"
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$backend" "$ep" "$conns" "$rps" "$p50_ms" "$p99_ms" \
         "$errors" "$non2xx3xx" >>"$RESULTS"
@@ -120,6 +138,14 @@ bench_backend() {
     fi
     local seed_s=$((SECONDS - t0))
 
+    kw_log "seeding: knotwork seed --history $HISTORY"
+    t0=$SECONDS
+    if ! env "${envs[@]}" "$KW_BIN" seed --history "$HISTORY" >"$TMP/seed-history.log" 2>&1 </dev/null; then
+        tail -n 40 "$TMP/seed-history.log" >&2
+        kw_die "seed --history $HISTORY failed"
+    fi
+    local history_s=$((SECONDS - t0))
+
     local size
     if [[ "$backend" == sqlite ]]; then
         size="$( (du -cb "$db" "$db-wal" "$db-shm" 2>/dev/null || true) | tail -n 1 | cut -f1)"
@@ -127,6 +153,7 @@ bench_backend() {
         size="$(psql -X -At "$db" -c 'select pg_database_size(current_database())')"
     fi
     echo "data: $PATIENTS patients seeded in ${seed_s}s; database size $(human_bytes "$size") ($size bytes)"
+    history_sizes "$backend" "$db" "$history_s"
 
     echo "load before: $(uptime)"
     kw_start_server "$TMP/server.log" "$PORT" "${envs[@]}"
@@ -139,6 +166,12 @@ bench_backend() {
     python3 "$BENCH_DIR/discover.py" "$BASE" "$TOKEN" "$TMP" ${BENCH_PREFIXES:-}
     echo "search prefixes: $(sed 's/.*q=//' "$TMP/paths-search.txt" | paste -sd' ')"
     echo "patient ids: $(wc -l <"$TMP/paths-json.txt") readable by ana.lmt"
+    local pid aid count newest oldest
+    read -r pid aid count newest oldest < <(python3 "$BENCH_DIR/discover.py" --assessment "$HISTORY" "$BASE" "$TOKEN") \
+        || kw_die "no assessment found for $HISTORY"
+    echo "/patients/$pid/assessments/$aid" >"$TMP/paths-assess-html.txt"
+    echo "/api/v1/patients/$pid/assessments/$aid" >"$TMP/paths-assess-json.txt"
+    echo "history: $HISTORY has $count assessments ($oldest .. $newest); assess-* read the newest, $aid"
 
     # Each endpoint must answer 200 before it is measured.
     local ep path code
@@ -149,6 +182,8 @@ bench_backend() {
             json) path="$(head -n 1 "$TMP/paths-json.txt")" ;;
             html) path="$(head -n 1 "$TMP/paths-html.txt")" ;;
             me) path=/api/v1/me ;;
+            assess-html) path="$(head -n 1 "$TMP/paths-assess-html.txt")" ;;
+            assess-json) path="$(head -n 1 "$TMP/paths-assess-json.txt")" ;;
         esac
         code="$(curl -s -o "$TMP/check.out" -w '%{http_code}' --max-time 30 \
             -H "Authorization: Bearer $TOKEN" "$BASE$path" || true)"
@@ -170,7 +205,66 @@ bench_backend() {
     echo "server peak RSS (VmHWM): $hwm; current RSS: $rss"
     echo "load after:  $(uptime)"
     printf '%s\tseed %ss, data %s, peak RSS %s\n' "$backend" "$seed_s" "$(human_bytes "$size")" "$hwm" >>"$INFO"
+
+    if [[ "${BENCH_QUERY_CHECK:-1}" != 0 ]]; then
+        query_check "$backend" "${envs[@]}"
+    fi
     cleanup_backend
+}
+
+# history_sizes BACKEND DATABASE_URL SECONDS: rows of the seeded history (and of the whole table).
+history_sizes() {
+    local backend="$1" db="$2" secs="$3" q_rec q_all q_assess out_rec out_all n_assess
+    q_rec="SELECT e.kind, COUNT(*) FROM clinical_entries e JOIN patients p ON p.id = e.patient_id
+           WHERE p.record_number = '$HISTORY' GROUP BY e.kind ORDER BY e.kind"
+    q_all="SELECT kind, COUNT(*) FROM clinical_entries GROUP BY kind ORDER BY kind"
+    q_assess="SELECT COUNT(*) FROM assessments a JOIN patients p ON p.id = a.patient_id
+              WHERE p.record_number = '$HISTORY'"
+    sql() {
+        if [[ "$backend" == sqlite ]]; then
+            command -v sqlite3 >/dev/null || return 1
+            sqlite3 -readonly -separator ' ' "$db" "$1"
+        else
+            psql -X -At -F ' ' "$db" -c "$1"
+        fi
+    }
+    if n_assess="$(sql "$q_assess")" && out_rec="$(sql "$q_rec")" && out_all="$(sql "$q_all")"; then
+        echo "data: history of $HISTORY seeded in ${secs}s: $n_assess assessments; clinical entries by kind:" \
+            "$(paste -sd, <<<"$out_rec" | sed 's/,/, /g')"
+        echo "data: clinical_entries, all patients (SELECT kind, COUNT(*) ... GROUP BY kind):" \
+            "$(paste -sd, <<<"$out_all" | sed 's/,/, /g')"
+    else
+        echo "data: history of $HISTORY seeded in ${secs}s (row counts unavailable: no sqlite3/psql)"
+    fi
+}
+
+# query_check BACKEND VAR=value...: restarts the server at debug log level and counts the SQL
+# statements of single assess-* requests for a short and a long history (bench/queries.py).
+query_check() {
+    local backend="$1"
+    shift
+    kw_log "query count: restarting the server with KNOTWORK_LOG_LEVEL=debug (not timed)"
+    kw_stop_pid "$SERVER_PID"
+    SERVER_PID=""
+    kw_start_server "$TMP/server-debug.log" "$PORT" "$@" KNOTWORK_LOG_LEVEL=debug
+    SERVER_PID=$KW_SERVER_PID
+    kw_wait_healthy "$BASE" "$SERVER_PID" "$TMP/server-debug.log" 600
+    local cases="" rec pid aid count rest
+    for rec in "$SMALL_HISTORY" "$HISTORY"; do
+        if ! read -r pid aid count rest < <(python3 "$BENCH_DIR/discover.py" --assessment "$rec" "$BASE" "$TOKEN"); then
+            kw_log "WARNING: query count: no assessment for $rec; skipped"
+            continue
+        fi
+        cases+="assess-html $rec($count-assessments) /patients/$pid/assessments/$aid"$'\n'
+        cases+="assess-json $rec($count-assessments) /api/v1/patients/$pid/assessments/$aid"$'\n'
+    done
+    local rc=0
+    python3 "$BENCH_DIR/queries.py" "$BASE" "$TOKEN" "$TMP/server-debug.log" <<<"$cases" | sed "s/^/$backend /" || rc=$?
+    case $rc in
+        0) ;;
+        3) kw_log "WARNING: $backend: an assess-* statement count grows with the patient's history" ;;
+        *) kw_log "WARNING: $backend: query count check failed (exit $rc)" ;;
+    esac
 }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); wrk -t$THREADS, connections: $CONNECTIONS, $DURATION each"
@@ -183,16 +277,22 @@ awk -F'\t' '
     { key = $1 SUBSEP $3; rows[NR] = $0
       if ($2 == "healthz") { h_rps[key] = $4; h50[key] = $5; h99[key] = $6 } }
     END {
-        printf "%-8s %-7s %4s %10s %9s %9s %8s %8s %8s %6s\n", "backend", "endpoint", "conn",
+        printf "%-8s %-11s %4s %10s %9s %9s %8s %8s %8s %6s\n", "backend", "endpoint", "conn",
             "req/s", "p50 ms", "p99 ms", "rps/hz", "p50/hz", "p99/hz", "errors"
         for (i = 1; i <= NR; i++) {
             split(rows[i], f, "\t"); key = f[1] SUBSEP f[3]
             rr = (h_rps[key] > 0) ? sprintf("%.3f", f[4] / h_rps[key]) : "-"
             r50 = (h50[key] > 0) ? sprintf("%.1fx", f[5] / h50[key]) : "-"
             r99 = (h99[key] > 0) ? sprintf("%.1fx", f[6] / h99[key]) : "-"
-            printf "%-8s %-7s %4s %10.1f %9.3f %9.3f %8s %8s %8s %6d\n", f[1], f[2], f[3], f[4], f[5], f[6],
+            printf "%-8s %-11s %4s %10.1f %9.3f %9.3f %8s %8s %8s %6d\n", f[1], f[2], f[3], f[4], f[5], f[6],
                 rr, r50, r99, f[7] + f[8]
         }
+    }' "$RESULTS"
+# Issue 3's goal for the chart read against a long history.
+awk -F'\t' -v goal="$GOAL_P99_MS" '
+    $1 == "sqlite" && $3 == 2 && $2 ~ /^assess-/ {
+        printf "goal (issue 3): sqlite %-11s c=2 p99 %.3f ms <= %s ms: %s\n", $2, $6, goal,
+            ($6 <= goal && $7 + $8 == 0) ? "met" : "NOT met"
     }' "$RESULTS"
 echo
 cat "$INFO"

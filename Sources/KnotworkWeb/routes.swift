@@ -59,8 +59,9 @@ func routes(_ app: Application) throws {
     chart.get("assessments", use: assessments.index).require(.patient(.clinical))
     chart.post("assessments", use: assessments.create).require(.patient(.clinical))
     chart.get("assessments", ":assessmentID", use: assessments.show).require(.patient(.clinical))
-    chart.get("assessments", ":assessmentID", "pain-map", use: assessments.painMap).require(.patient(.clinical))
     for section in AssessmentController.Section.allCases {
+        chart.get("assessments", ":assessmentID", .constant(section.rawValue), use: { try await assessments.entry(section, req: $0) })
+            .require(.patient(.clinical))
         chart.post("assessments", ":assessmentID", .constant(section.rawValue), use: { try await assessments.add(section, req: $0) })
             .require(.patient(.clinical))
     }

@@ -121,11 +121,35 @@ public struct AssessmentStore: Sendable {
     /// with the patient's history).
     public func entries(of patientID: UUID, assessments ids: [UUID]) async throws -> [StoredEntry] {
         guard !ids.isEmpty else { return [] }
-        return try await ClinicalEntryModel.query(on: self.database)
-            .filter(\.$patientID == patientID)
-            .filter(\.$assessmentID ~~ ids)
-            .sort(\.$recordedOn).sort(\.$recordedAt)
-            .all().map(\.stored)
+        // Plain rows rather than Fluent models: this is the record page's largest read, and hydrating models
+        // was most of its time.
+        return try await self.database.sql.select()
+            .columns("id", "assessment_id", "kind", "code", "value", "recorded_on", "recorded_at", "recorded_by", "recorded_by_name", "body")
+            .from(ClinicalEntryModel.schema)
+            .where("patient_id", .equal, patientID)
+            .where("assessment_id", .in, ids)
+            .orderBy("recorded_on").orderBy("recorded_at")
+            .all(decoding: EntryRow.self)
+            .map(\.stored)
+    }
+
+    struct EntryRow: Decodable {
+        var id: UUID
+        var assessment_id: UUID?
+        var kind: String
+        var code: String?
+        var value: Double?
+        var recorded_on: String
+        var recorded_at: Date
+        var recorded_by: UUID
+        var recorded_by_name: String
+        var body: String
+
+        var stored: StoredEntry {
+            StoredEntry(id: self.id, assessmentID: self.assessment_id, kind: EntryKind(rawValue: self.kind) ?? .intake, code: self.code,
+                        value: self.value, recordedOn: CalendarDate(self.recorded_on) ?? CalendarDate(year: 1900, month: 1, day: 1)!,
+                        recordedAt: self.recorded_at, recordedBy: self.recorded_by, recordedByName: self.recorded_by_name, body: self.body)
+        }
     }
 
     /// The latest findings of one kind, newest first (for example the last PSFS activities or intake).

@@ -59,18 +59,26 @@ enum AssessmentActions {
         }
     }
 
-    static func record(_ id: UUID, on req: Request) async throws -> RecordData {
+    /// What an entry page needs beyond the record itself.
+    enum Extra: Sendable {
+        /// The safety-screen rules (the screen's questions).
+        case rules
+        /// The activities of the last PSFS, to carry forward.
+        case psfsActivities
+    }
+
+    static func record(_ id: UUID, with extras: Set<Extra> = [], on req: Request) async throws -> RecordData {
         let ctx = try req.requirePatient()
         let entry = AuditEntry(.assessmentRead, patientID: ctx.patientID, entity: "assessment:\(id.uuidString.lowercased())")
         return try await req.audit.read(req.auditActor, entry) { db in
-            try await Self.loadRecord(id, patientID: ctx.patientID, on: db)
+            try await Self.loadRecord(id, patientID: ctx.patientID, with: extras, on: db)
         }
     }
 
     /// The record's queries: a fixed number whatever the length of the patient's history (the patient, the list of
     /// assessments, the findings of at most three assessments, the latest intake and PSFS, the safety status and the
     /// rules). `AssessmentTests.recordQueryCountDoesNotGrowWithHistory` counts them.
-    static func loadRecord(_ id: UUID, patientID: UUID, on db: any Database) async throws -> RecordData {
+    static func loadRecord(_ id: UUID, patientID: UUID, with extras: Set<Extra> = [], on db: any Database) async throws -> RecordData {
         let store = AssessmentStore(database: db)
         let patient = try await Self.patient(patientID, on: db)
         let all = try await store.assessments(of: patientID)
@@ -83,11 +91,12 @@ enum AssessmentActions {
         if !findings.contains(where: { $0.assessmentID == header.id && { if case .intake = $0.value { true } else { false } }($0) }) {
             carried = try await store.latest(.intake, of: patientID).first.map { try $0.decode(Intake.self) }
         }
-        let psfs = try await store.latest(.measure, of: patientID, code: "PSFS").first.map { try $0.decode(MeasureResult.self) }
+        let psfs = extras.contains(.psfsActivities)
+            ? try await store.latest(.measure, of: patientID, code: "PSFS").first.map { try $0.decode(MeasureResult.self) } : nil
         let record = AssessmentRecord.assemble(header, all: all, findings: findings, carriedIntake: carried)
         let safety = SafetyStore(database: db)
         return RecordData(patient: patient, record: record, all: all, safety: try await safety.status(of: patientID),
-                          rules: try await safety.currentRules(),
+                          rules: extras.contains(.rules) ? try await safety.currentRules() : [],
                           psfsActivities: psfs?.value.answers.activities.map(\.name) ?? [])
     }
 

@@ -87,9 +87,16 @@ extension API {
         var evaluation: ROMEvaluation
     }
 
+    /// The baseline a result is compared with, by reference (its full entry is in the baseline's own record).
+    struct BaselineResponse: Content {
+        var entryId: UUID
+        var recordedOn: String
+        var score: Double
+    }
+
     struct MeasureRowResponse: Content {
         var entry: EntryResponse<MeasureResult>
-        var baseline: EntryResponse<MeasureResult>?
+        var baseline: BaselineResponse?
         var change: ChangeAssessment?
     }
 
@@ -128,7 +135,11 @@ extension API {
             self.triggerPoints = r.triggerPoints.map(EntryResponse.init)
             self.triggerPointChanges = r.triggerPointChanges
             self.rangeOfMotion = r.rangeOfMotion.map { ROMRowResponse(entry: EntryResponse($0.entry), evaluation: $0.evaluation) }
-            self.measures = r.measures.map { MeasureRowResponse(entry: EntryResponse($0.entry), baseline: $0.baseline.map(EntryResponse.init), change: $0.change) }
+            self.measures = r.measures.map { row in
+                MeasureRowResponse(entry: EntryResponse(row.entry),
+                                   baseline: row.baseline.map { BaselineResponse(entryId: $0.id, recordedOn: $0.recordedOn.description, score: $0.value.score.value) },
+                                   change: row.change)
+            }
             self.rootCause = r.rootCause.map(EntryResponse.init)
             self.previousRootCause = r.previousRootCause
             self.psfsActivities = d.psfsActivities
@@ -204,7 +215,7 @@ extension API {
         }
 
         @Sendable func show(req: Request) async throws -> AssessmentRecordResponse {
-            AssessmentRecordResponse(try await AssessmentActions.record(try Self.assessmentID(req), on: req))
+            AssessmentRecordResponse(try await AssessmentActions.record(try Self.assessmentID(req), with: [.psfsActivities], on: req))
         }
 
         func created<V: Codable & Sendable & Equatable>(_ entry: ClinicalEntry<V>, _ req: Request) async throws -> Response {

@@ -68,10 +68,10 @@ struct AssessmentController {
     }
 
     @Sendable func show(req: Request) async throws -> Response {
-        try await self.recordPage(req, failed: nil)
+        try await self.recordPage(req)
     }
 
-    func recordPage(_ req: Request, failed: Failed?) async throws -> Response {
+    func recordPage(_ req: Request) async throws -> Response {
         let p = try req.requirePrincipal()
         let data = try await AssessmentActions.record(try Self.assessmentID(req), on: req)
         let savedText = try? req.query.get(String.self, at: "saved")
@@ -79,12 +79,26 @@ struct AssessmentController {
         // A referral with no medical provider on the care team goes to every clinician on the team.
         let noProvider = savedText == "no-provider"
             ? "Safety screen saved. There is no medical provider on the care team: the referral task is on every team member's task list." : nil
-        let measure = (try? req.query.get(String.self, at: "measure")).flatMap { Instruments.named($0) }
         let html = Layout.page(
             PageContext(req, title: "\(data.record.header.kind.label) · \(data.patient.displayName)",
                         flash: noProvider ?? saved.map { "\($0.title) saved." }),
-            AssessmentViews.record(data, viewer: p.user, measure: failed?.section == .measures ? nil : measure,
-                                   failed: failed, csrf: p.csrfToken, today: CalendarDate(req.now)))
+            AssessmentViews.record(data, viewer: p.user, csrf: p.csrfToken))
+        return Layout.response(html)
+    }
+
+    /// A section's entry page (the pain map has a page of its own design).
+    @Sendable func entry(_ section: Section, req: Request) async throws -> Response {
+        if section == .painMap { return try await self.painMapPage(req, errors: [], form: nil) }
+        return try await self.sectionPage(section, req, failed: nil)
+    }
+
+    func sectionPage(_ section: Section, _ req: Request, failed: Failed?) async throws -> Response {
+        let p = try req.requirePrincipal()
+        let extras: Set<AssessmentActions.Extra> = section == .safetyScreen ? [.rules] : section == .measures ? [.psfsActivities] : []
+        let data = try await AssessmentActions.record(try Self.assessmentID(req), with: extras, on: req)
+        let measure = (try? req.query.get(String.self, at: "measure")).flatMap { Instruments.named($0) }
+        let html = Layout.page(PageContext(req, title: "\(section.title) · \(data.patient.displayName)"),
+                               AssessmentViews.sectionPage(data, section, measure: measure, failed: failed, csrf: p.csrfToken, viewer: p.user))
         return Layout.response(html, status: failed == nil ? .ok : .unprocessableEntity)
     }
 
@@ -113,15 +127,11 @@ struct AssessmentController {
             case .painMap:
                 return try await self.painMapPage(req, errors: AssessmentForms.painMapErrors(v.errors, form), form: form)
             case .rootCause:
-                return try await self.recordPage(req, failed: Failed(section: section, errors: AssessmentForms.rootCauseErrors(v.errors, form), form: form))
+                return try await self.sectionPage(section, req, failed: Failed(section: section, errors: AssessmentForms.rootCauseErrors(v.errors, form), form: form))
             default:
-                return try await self.recordPage(req, failed: Failed(section: section, errors: v.errors, form: form))
+                return try await self.sectionPage(section, req, failed: Failed(section: section, errors: v.errors, form: form))
             }
         }
-    }
-
-    @Sendable func painMap(req: Request) async throws -> Response {
-        try await self.painMapPage(req, errors: [], form: nil)
     }
 
     func painMapPage(_ req: Request, errors: [FieldError], form: FormFields?) async throws -> Response {

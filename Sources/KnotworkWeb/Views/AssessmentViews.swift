@@ -118,12 +118,9 @@ enum AssessmentViews {
 
     // MARK: the record page
 
-    static func record(_ d: AssessmentActions.RecordData, viewer: User, measure: Instrument?, failed: AssessmentController.Failed?,
-                       csrf: String?, today: CalendarDate) -> Node<HTML.BodyContext> {
+    static func record(_ d: AssessmentActions.RecordData, viewer: User, csrf: String?) -> Node<HTML.BodyContext> {
         let r = d.record
         let pid = d.patient.id
-        func errors(_ s: AssessmentController.Section) -> [FieldError] { failed?.section == s ? failed!.errors : [] }
-        func form(_ s: AssessmentController.Section) -> FormFields? { failed?.section == s ? failed!.form : nil }
         func action(_ s: AssessmentController.Section) -> String { Paths.assessmentSection(pid, r.header.id, s.rawValue) }
         return .group(
             .div(.class("page-title"),
@@ -135,14 +132,44 @@ enum AssessmentViews {
             self.chartNav(pid, current: .assessments),
             .nav(.class("section-nav"), .attribute(named: "aria-label", value: "Sections"),
                  .ul(.forEach(AssessmentController.Section.allCases) { s in .li(.a(.href("#" + s.rawValue), .text(s.title))) })),
-            self.intakeSection(r, action: action(.intake), errors: errors(.intake), form: form(.intake), csrf: csrf),
-            self.screenSection(d, action: action(.safetyScreen), errors: errors(.safetyScreen), csrf: csrf),
-            self.painMapSection(d),
-            self.triggerPointSection(r, action: action(.triggerPoints), errors: self.prefixed("tp-", errors(.triggerPoints)), form: form(.triggerPoints), csrf: csrf),
-            self.romSection(r, action: action(.rangeOfMotion), errors: self.prefixed("rom-", errors(.rangeOfMotion)), form: form(.rangeOfMotion), csrf: csrf, viewer: viewer),
-            self.measureSection(d, measure: measure ?? failed.flatMap { $0.section == .measures ? $0.form["instrument"].flatMap { Instruments.named($0) } : nil },
-                                action: action(.measures), errors: errors(.measures), form: form(.measures), csrf: csrf),
-            self.rootCauseSection(r, action: action(.rootCause), errors: errors(.rootCause), form: form(.rootCause), csrf: csrf)
+            .p(.class("hint print-hint"), .text("This page is the assessment record: print it for a paper copy (the entry links are left out).")),
+            .forEach(AssessmentController.Section.allCases) { s in
+                self.sectionNode(d, s, link: s == .painMap ? nil : action(s), measure: nil, failed: nil, csrf: csrf, viewer: viewer)
+            }
+        )
+    }
+
+    /// One section: on the record page with a link to its entry page, or on that page with its form.
+    static func sectionNode(_ d: AssessmentActions.RecordData, _ s: AssessmentController.Section, link: String?, measure: Instrument?,
+                            failed: AssessmentController.Failed?, csrf: String?, viewer: User) -> Node<HTML.BodyContext> {
+        let r = d.record
+        let action = Paths.assessmentSection(d.patient.id, r.header.id, s.rawValue)
+        let errors = failed?.section == s ? failed!.errors : []
+        let form = failed?.section == s ? failed!.form : nil
+        switch s {
+        case .intake: return self.intakeSection(r, action: action, link: link, errors: errors, form: form, csrf: csrf)
+        case .safetyScreen: return self.screenSection(d, action: action, link: link, errors: errors, csrf: csrf)
+        case .painMap: return self.painMapSection(d)
+        case .triggerPoints:
+            return self.triggerPointSection(r, action: action, link: link, errors: self.prefixed("tp-", errors), form: form, csrf: csrf)
+        case .rangeOfMotion:
+            return self.romSection(r, action: action, link: link, errors: self.prefixed("rom-", errors), form: form, csrf: csrf, viewer: viewer)
+        case .measures:
+            return self.measureSection(d, measure: measure ?? form?["instrument"].flatMap { Instruments.named($0) }, action: action, link: link,
+                                       errors: errors, form: form, csrf: csrf)
+        case .rootCause: return self.rootCauseSection(r, action: action, link: link, errors: errors, form: form, csrf: csrf)
+        }
+    }
+
+    /// A section's entry page: the record's header, the safety banner, and the section with its form.
+    static func sectionPage(_ d: AssessmentActions.RecordData, _ s: AssessmentController.Section, measure: Instrument?,
+                            failed: AssessmentController.Failed?, csrf: String?, viewer: User) -> Node<HTML.BodyContext> {
+        let r = d.record
+        return .group(
+            .div(.class("page-title"), .h1(txt("\(s.title) · \(r.header.kind.label) · \(r.header.assessedOn) · \(d.patient.displayName)"))),
+            SafetyViews.banner(d.safety, patientID: d.patient.id, viewer: viewer, csrf: csrf),
+            .p(.a(.id("back-to-record"), .href(Paths.assessment(d.patient.id, r.header.id) + "#" + s.rawValue), .text("Back to the assessment"))),
+            self.sectionNode(d, s, link: nil, measure: measure, failed: failed, csrf: csrf, viewer: viewer)
         )
     }
 
@@ -156,8 +183,11 @@ enum AssessmentViews {
                  .h2(.id(s.rawValue + "-heading"), .text(s.title)), .group(content))
     }
 
-    static func formDetails(_ summary: String, open: Bool, _ content: Node<HTML.DetailsContext>...) -> Node<HTML.BodyContext> {
-        .details(.class("entry-form"), .if(open, .open(true)), .summary(.text(summary)), .group(content))
+    /// A section's entry form. The record page links to the section's own page instead (`link`), so that the
+    /// printable record carries no forms and stays light; the section page renders the form (`link` nil).
+    static func entryForm(_ label: String, link: String?, _ content: @autoclosure () -> Node<HTML.BodyContext>) -> Node<HTML.BodyContext> {
+        guard let link else { return .div(.class("entry-form"), .h3(.text(label)), content()) }
+        return .p(.class("entry-link"), .a(.class("button"), .href(link), .text(label)))
     }
 
     // MARK: intake
@@ -166,7 +196,7 @@ enum AssessmentViews {
         items.isEmpty ? .text("none recorded") : .text(items.joined(separator: "; "))
     }
 
-    static func intakeSection(_ r: AssessmentRecord, action: String, errors: [FieldError], form: FormFields?, csrf: String?) -> Node<HTML.BodyContext> {
+    static func intakeSection(_ r: AssessmentRecord, action: String, link: String?, errors: [FieldError], form: FormFields?, csrf: String?) -> Node<HTML.BodyContext> {
         let today = r.header.assessedOn
         return self.section(
             .intake,
@@ -202,8 +232,8 @@ enum AssessmentViews {
                 )
             },
             .if(r.intake == nil, .p(.text("No intake recorded yet."))),
-            self.formDetails(r.intake == nil ? "Record the intake" : "Record an updated intake", open: !errors.isEmpty || r.intake == nil,
-                             self.intakeForm(action: action, errors: errors, form: form, csrf: csrf))
+            self.entryForm(r.intake == nil ? "Record the intake" : "Record an updated intake", link: link,
+                           self.intakeForm(action: action, errors: errors, form: form, csrf: csrf))
         )
     }
 
@@ -264,7 +294,7 @@ enum AssessmentViews {
 
     // MARK: safety screen
 
-    static func screenSection(_ d: AssessmentActions.RecordData, action: String, errors: [FieldError], csrf: String?) -> Node<HTML.BodyContext> {
+    static func screenSection(_ d: AssessmentActions.RecordData, action: String, link: String?, errors: [FieldError], csrf: String?) -> Node<HTML.BodyContext> {
         let r = d.record
         let facts = r.intake?.value.facts(asOf: r.header.assessedOn) ?? []
         return self.section(
@@ -282,8 +312,8 @@ enum AssessmentViews {
                     })
                 )
             },
-            self.formDetails("Ask the safety-screen questions", open: !errors.isEmpty || r.screens.isEmpty,
-                             SafetyViews.screenForm(rules: d.rules, action: action, visitOnly: false, facts: facts, errors: errors, csrf: csrf))
+            self.entryForm("Ask the safety-screen questions", link: link,
+                           SafetyViews.screenForm(rules: d.rules, action: action, visitOnly: false, facts: facts, errors: errors, csrf: csrf))
         )
     }
 
@@ -494,7 +524,7 @@ enum AssessmentViews {
 
     // MARK: trigger points
 
-    static func triggerPointSection(_ r: AssessmentRecord, action: String, errors: [FieldError], form f: FormFields?, csrf: String?) -> Node<HTML.BodyContext> {
+    static func triggerPointSection(_ r: AssessmentRecord, action: String, link: String?, errors: [FieldError], form f: FormFields?, csrf: String?) -> Node<HTML.BodyContext> {
         let groups = Dictionary(grouping: TriggerPointCatalog.muscles, by: \.group)
         let groupOrder = TriggerPointCatalog.muscles.map(\.group).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         return self.section(
@@ -523,7 +553,7 @@ enum AssessmentViews {
                         .td(.text(c.later.map { "\($0.state.rawValue), \($0.tenderness)/3" } ?? "—")))
                 })
             ))),
-            self.formDetails("Record a trigger point", open: !errors.isEmpty,
+            self.entryForm("Record a trigger point", link: link,
                 .form(
                     .id("trigger-point-form"), .method(.post), .action(action),
                     csrfField(csrf),
@@ -555,7 +585,7 @@ enum AssessmentViews {
 
     // MARK: range of motion
 
-    static func romSection(_ r: AssessmentRecord, action: String, errors: [FieldError], form f: FormFields?, csrf: String?, viewer: User) -> Node<HTML.BodyContext> {
+    static func romSection(_ r: AssessmentRecord, action: String, link: String?, errors: [FieldError], form f: FormFields?, csrf: String?, viewer: User) -> Node<HTML.BodyContext> {
         self.section(
             .rangeOfMotion,
             .if(r.rangeOfMotion.isEmpty, .p(.text("No range-of-motion measurement in this assessment."))),
@@ -583,7 +613,7 @@ enum AssessmentViews {
                     )
                 })
             ))),
-            self.formDetails("Record a range-of-motion measurement", open: !errors.isEmpty,
+            self.entryForm("Record a range-of-motion measurement", link: link,
                 .form(
                     .id("rom-form"), .method(.post), .action(action),
                     csrfField(csrf),
@@ -607,10 +637,9 @@ enum AssessmentViews {
 
     // MARK: outcome measures
 
-    static func measureSection(_ d: AssessmentActions.RecordData, measure: Instrument?, action: String, errors: [FieldError], form f: FormFields?,
+    static func measureSection(_ d: AssessmentActions.RecordData, measure: Instrument?, action: String, link: String?, errors: [FieldError], form f: FormFields?,
                                csrf: String?) -> Node<HTML.BodyContext> {
         let r = d.record
-        let pid = d.patient.id
         return self.section(
             .measures,
             .if(r.measures.isEmpty, .p(.text("No outcome measure in this assessment."))),
@@ -638,13 +667,15 @@ enum AssessmentViews {
                     )
                 })
             ))),
+            self.entryForm("Record an outcome measure", link: link, .group(
             .form(
-                .id("measure-choose"), .method(.get), .action(Paths.assessment(pid, r.header.id) + "#measures"), .class("inline"),
+                .id("measure-choose"), .method(.get), .action(action), .class("inline"),
                 self.select("measure", "measure", "Record an outcome measure", options: Instruments.all.map { ($0.code, $0.name + ($0.kind == .scoreEntry ? " (score entry)" : "")) },
                             selected: measure?.code, errors: []),
                 .button(.id("measure-choose-submit"), .type(.submit), .text("Open"))
             ),
-            .unwrap(measure) { inst in self.measureForm(inst, psfs: d.psfsActivities, action: action, errors: errors, form: f, csrf: csrf) }
+                .unwrap(measure) { inst in self.measureForm(inst, psfs: d.psfsActivities, action: action, errors: errors, form: f, csrf: csrf) }
+            ))
         )
     }
 
@@ -688,7 +719,7 @@ enum AssessmentViews {
 
     // MARK: root cause
 
-    static func rootCauseSection(_ r: AssessmentRecord, action: String, errors: [FieldError], form f: FormFields?, csrf: String?) -> Node<HTML.BodyContext> {
+    static func rootCauseSection(_ r: AssessmentRecord, action: String, link: String?, errors: [FieldError], form f: FormFields?, csrf: String?) -> Node<HTML.BodyContext> {
         let current = r.rootCause?.value ?? r.previousRootCause
         let muscles = [("", "—")] + TriggerPointCatalog.muscles.map { ($0.code, $0.name) }
         return self.section(
@@ -720,7 +751,7 @@ enum AssessmentViews {
                           "\(review.kept.count) kept"].compactMap { $0 }.joined(separator: "; ") + "."))
             },
             .if(r.rootCause == nil, .p(.text(r.previousRootCause == nil ? "No hypothesis yet." : "Not reviewed in this assessment: the form starts from the previous hypothesis to confirm, revise or drop each factor."))),
-            self.formDetails(r.rootCause == nil ? "Record the root-cause hypothesis" : "Revise the hypothesis", open: !errors.isEmpty,
+            self.entryForm(r.rootCause == nil ? "Record the root-cause hypothesis" : "Revise the hypothesis", link: link,
                 .form(
                     .id("root-cause-form"), .method(.post), .action(action),
                     csrfField(csrf),
