@@ -187,7 +187,7 @@ enum AssessmentViews {
     /// printable record carries no forms and stays light; the section page renders the form (`link` nil).
     static func entryForm(_ label: String, link: String?, _ content: @autoclosure () -> Node<HTML.BodyContext>) -> Node<HTML.BodyContext> {
         guard let link else { return .div(.class("entry-form"), .h3(.text(label)), content()) }
-        return .p(.class("entry-link"), .a(.class("button"), .href(link), .text(label)))
+        return .p(.class("entry-link"), .a(.class("button"), .id("open-" + (link.split(separator: "/").last.map(String.init) ?? "")), .href(link), .text(label)))
     }
 
     // MARK: intake

@@ -314,12 +314,12 @@ extension ProgressChartSVG {
     /// lines in the gutter on the right, dates and sessions below.
     fileprivate enum Plot {
         static let left = 50.0
-        static let right = 532.0
+        static let right = 520.0
         static let top = 42.0
         static let bottom = 196.0
         /// Markers are kept this far inside the axes.
         static let inset = 16.0
-        static let gutterX = 536.0
+        static let gutterX = 524.0
     }
 
     fileprivate enum Off: Sendable {
@@ -328,8 +328,8 @@ extension ProgressChartSVG {
         var note: String? {
             switch self {
             case .none: nil
-            case .above: "above the scale ↑"
-            case .below: "below the scale ↓"
+            case .above: "off scale ↑"
+            case .below: "off scale ↓"
             }
         }
     }
@@ -734,10 +734,10 @@ extension ProgressChartSVG {
         Double(s.count) * fontSize * 0.58
     }
 
-    /// The text, shortened with "…" to fit a width.
+    /// The text, shortened with "…" to fit a width (by a slightly tighter estimate than `textWidth`).
     fileprivate static func fit(_ s: String, width: Double, fontSize: Double) -> String {
-        guard textWidth(s, fontSize) > width else { return s }
-        let n = max(Int(width / (fontSize * 0.58)) - 1, 1)
+        guard Double(s.count) * fontSize * 0.55 > width else { return s }
+        let n = max(Int(width / (fontSize * 0.55)) - 1, 1)
         return String(s.prefix(n)) + "…"
     }
 
