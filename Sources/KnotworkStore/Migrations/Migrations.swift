@@ -13,5 +13,7 @@ public enum KnotworkMigrations {
         // 0002: assessment
         CreateAssessments(),
         CreateSafetySchema(),
+        // 0003: plans of care and signed notes
+        CreateCareSchema(),
     ]
 }

@@ -154,6 +154,8 @@ final class ClinicalEntryModel: Model, @unchecked Sendable {
     @Field(key: "recorded_by") var recordedBy: UUID
     @Field(key: "recorded_by_name") var recordedByName: String
     @Field(key: "body") var body: String
+    /// Set for measures taken at a session (migration 0003).
+    @OptionalField(key: "session_id") var sessionID: UUID?
 
     init() {}
 }
@@ -219,6 +221,78 @@ final class TaskModel: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
     @OptionalField(key: "completed_at") var completedAt: Date?
     @OptionalField(key: "completed_by") var completedBy: UUID?
+
+    init() {}
+}
+
+final class CarePlanModel: Model, @unchecked Sendable {
+    static let schema = "care_plans"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "patient_id") var patientID: UUID
+    @Field(key: "status") var status: String
+    @Field(key: "revision") var revision: Int
+    @Field(key: "body") var body: String
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "created_by") var createdBy: UUID
+    @Field(key: "updated_at") var updatedAt: Date
+    @OptionalField(key: "certified_by") var certifiedBy: UUID?
+    @OptionalField(key: "certified_at") var certifiedAt: Date?
+    @OptionalField(key: "certification") var certification: String?
+
+    init() {}
+}
+
+final class CarePlanRevisionModel: Model, @unchecked Sendable {
+    static let schema = "care_plan_revisions"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "plan_id") var planID: UUID
+    @Field(key: "number") var number: Int
+    @Field(key: "at") var at: Date
+    @Field(key: "by_id") var byID: UUID
+    @Field(key: "by_name") var byName: String
+    @Field(key: "changes") var changes: String
+    @Field(key: "snapshot") var snapshot: String
+
+    init() {}
+}
+
+final class SessionNoteModel: Model, @unchecked Sendable {
+    static let schema = "session_notes"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "patient_id") var patientID: UUID
+    @OptionalField(key: "plan_id") var planID: UUID?
+    @Field(key: "kind") var kind: String
+    @Field(key: "author_id") var authorID: UUID
+    @Field(key: "author_name") var authorName: String
+    @Field(key: "idempotency_key") var idempotencyKey: String
+    @Field(key: "body") var body: String
+    @OptionalField(key: "session_start") var sessionStart: Date?
+    @OptionalField(key: "session_end") var sessionEnd: Date?
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "updated_at") var updatedAt: Date
+    @OptionalField(key: "signed_at") var signedAt: Date?
+    @OptionalField(key: "signature") var signature: String?
+    @OptionalField(key: "canonical") var canonical: String?
+    @Field(key: "late") var late: Bool
+
+    init() {}
+}
+
+final class NoteAddendumModel: Model, @unchecked Sendable {
+    static let schema = "note_addenda"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "note_id") var noteID: UUID
+    @Field(key: "patient_id") var patientID: UUID
+    @Field(key: "author_id") var authorID: UUID
+    @Field(key: "author_name") var authorName: String
+    @Field(key: "text") var text: String
+    @Field(key: "signed_at") var signedAt: Date
+    @Field(key: "signature") var signature: String
+    @Field(key: "canonical") var canonical: String
 
     init() {}
 }

@@ -1,0 +1,292 @@
+import Crypto
+import Fluent
+import Foundation
+import KnotworkCore
+import SQLKit
+
+/// A plan of care as stored: the validated plan, its revision number and certification.
+public struct StoredPlan: Sendable, Equatable, Identifiable {
+    public var id: UUID
+    public var patientID: UUID
+    public var plan: PlanOfCare
+    public var revision: Int
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var certification: Certification?
+}
+
+/// A note as stored. `body` is the draft as typed (a `SessionNoteInput`, so that nothing typed is lost even when it
+/// does not validate yet) until the note is signed, and the validated note afterwards.
+public struct StoredNote: Sendable, Equatable, Identifiable {
+    public var id: UUID
+    public var patientID: UUID
+    public var planID: UUID?
+    public var kind: String
+    public var authorID: UUID
+    public var authorName: String
+    public var idempotencyKey: String
+    public var body: String
+    public var sessionStart: Date?
+    public var sessionEnd: Date?
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var signedAt: Date?
+    public var signature: String?
+    public var canonical: String?
+    public var late: Bool
+
+    public var isSigned: Bool { self.signedAt != nil }
+
+    public func decode<V: Decodable>(_ type: V.Type) throws -> V { try StoredJSON.decode(type, self.body) }
+}
+
+public struct StoredAddendum: Sendable, Equatable, Identifiable {
+    public var id: UUID
+    public var noteID: UUID
+    public var authorID: UUID
+    public var authorName: String
+    public var text: String
+    public var signedAt: Date
+    public var signature: String
+}
+
+public enum CareStoreError: Error, Equatable {
+    case notFound
+    /// The note is signed: it cannot change (HTTP 409).
+    case noteIsSigned
+    /// Only a signed note takes an addendum (HTTP 409).
+    case noteNotSigned
+    /// Only the author edits or signs their note.
+    case notTheAuthor
+}
+
+extension CarePlanModel {
+    func stored() throws -> StoredPlan {
+        StoredPlan(id: self.id!, patientID: self.patientID, plan: try StoredJSON.decode(PlanOfCare.self, self.body), revision: self.revision,
+                   createdAt: self.createdAt, updatedAt: self.updatedAt,
+                   certification: try self.certification.map { try StoredJSON.decode(Certification.self, $0) })
+    }
+}
+
+extension SessionNoteModel {
+    var stored: StoredNote {
+        StoredNote(id: self.id!, patientID: self.patientID, planID: self.planID, kind: self.kind, authorID: self.authorID,
+                   authorName: self.authorName, idempotencyKey: self.idempotencyKey, body: self.body, sessionStart: self.sessionStart,
+                   sessionEnd: self.sessionEnd, createdAt: self.createdAt, updatedAt: self.updatedAt, signedAt: self.signedAt,
+                   signature: self.signature, canonical: self.canonical, late: self.late)
+    }
+}
+
+/// The one signature rule: SHA-256 over the canonical text, lower-case hex.
+public enum NoteSignature {
+    public static func hash(_ canonical: String) -> String {
+        SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// A signed note verifies when its stored canonical text still hashes to its signature.
+    public static func verify(_ note: StoredNote) -> Bool {
+        guard let canonical = note.canonical, let signature = note.signature else { return false }
+        return Self.hash(canonical) == signature
+    }
+}
+
+/// Plans of care (with every revision kept) and notes (drafts, signatures, addenda). Called inside the
+/// audited transaction of the action that uses it.
+public struct CareStore: Sendable {
+    let database: any Database
+
+    public init(database: any Database) {
+        self.database = database
+    }
+
+    // MARK: plans
+
+    public func createPlan(_ plan: PlanOfCare, patientID: UUID, by recorder: Recorder, at now: Date) async throws -> StoredPlan {
+        let row = CarePlanModel()
+        row.id = UUID()
+        row.patientID = patientID
+        row.status = plan.status.rawValue
+        row.revision = 1
+        row.body = try StoredJSON.encode(plan)
+        row.createdAt = now
+        row.createdBy = recorder.userID
+        row.updatedAt = now
+        try await row.create(on: self.database)
+        try await self.appendRevision(PlanRevision(number: 1, at: now, by: recorder.name, changes: []), planID: row.id!, snapshot: plan,
+                                      by: recorder)
+        return try row.stored()
+    }
+
+    /// Saves a changed plan as a new revision; an unchanged plan writes nothing.
+    public func revisePlan(_ id: UUID, patientID: UUID, to plan: PlanOfCare, by recorder: Recorder, at now: Date) async throws -> StoredPlan {
+        guard let row = try await CarePlanModel.query(on: self.database).filter(\.$id == id).filter(\.$patientID == patientID).first() else {
+            throw CareStoreError.notFound
+        }
+        let old = try StoredJSON.decode(PlanOfCare.self, row.body)
+        let changes = PlanOfCare.diff(old, plan)
+        guard !changes.isEmpty else { return try row.stored() }
+        row.revision += 1
+        row.status = plan.status.rawValue
+        row.body = try StoredJSON.encode(plan)
+        row.updatedAt = now
+        try await row.update(on: self.database)
+        try await self.appendRevision(PlanRevision(number: row.revision, at: now, by: recorder.name, changes: changes), planID: id,
+                                      snapshot: plan, by: recorder)
+        return try row.stored()
+    }
+
+    func appendRevision(_ revision: PlanRevision, planID: UUID, snapshot: PlanOfCare, by recorder: Recorder) async throws {
+        let r = CarePlanRevisionModel()
+        r.id = UUID()
+        r.planID = planID
+        r.number = revision.number
+        r.at = revision.at
+        r.byID = recorder.userID
+        r.byName = recorder.name
+        r.changes = try StoredJSON.encode(revision.changes)
+        r.snapshot = try StoredJSON.encode(snapshot)
+        try await r.create(on: self.database)
+    }
+
+    public func plans(of patientID: UUID) async throws -> [StoredPlan] {
+        try await CarePlanModel.query(on: self.database).filter(\.$patientID == patientID).sort(\.$createdAt, .descending).all()
+            .map { try $0.stored() }
+    }
+
+    public func plan(_ id: UUID, of patientID: UUID) async throws -> StoredPlan? {
+        try await CarePlanModel.query(on: self.database).filter(\.$id == id).filter(\.$patientID == patientID).first()?.stored()
+    }
+
+    /// Every revision of a plan, oldest first.
+    public func revisions(of planID: UUID) async throws -> [PlanRevision] {
+        try await CarePlanRevisionModel.query(on: self.database).filter(\.$planID == planID).sort(\.$number).all()
+            .map { PlanRevision(number: $0.number, at: $0.at, by: $0.byName, changes: try StoredJSON.decode([PlanChange].self, $0.changes)) }
+    }
+
+    /// The care team's medical provider certifies the plan (signed and dated).
+    public func certify(_ id: UUID, patientID: UUID, _ certification: Certification, at now: Date) async throws -> StoredPlan {
+        guard let row = try await CarePlanModel.query(on: self.database).filter(\.$id == id).filter(\.$patientID == patientID).first() else {
+            throw CareStoreError.notFound
+        }
+        row.certifiedBy = certification.providerID
+        row.certifiedAt = certification.signedAt
+        row.certification = try StoredJSON.encode(certification)
+        row.updatedAt = now
+        try await row.update(on: self.database)
+        return try row.stored()
+    }
+
+    // MARK: notes
+
+    /// Saves a draft as the therapist types. The same idempotency key from the same author always names the
+    /// same note, so a submit repeated after a dropped connection creates nothing twice; a signed note is
+    /// returned unchanged.
+    public func saveDraft<Body: Encodable>(_ body: Body, patientID: UUID, planID: UUID?, kind: String, idempotencyKey: String,
+                                           sessionStart: Date?, sessionEnd: Date?, by author: Recorder, at now: Date) async throws -> StoredNote {
+        if let row = try await SessionNoteModel.query(on: self.database)
+            .filter(\.$authorID == author.userID).filter(\.$idempotencyKey == idempotencyKey).first() {
+            guard row.patientID == patientID else { throw CareStoreError.notFound }
+            if row.signedAt != nil { return row.stored }
+            row.body = try StoredJSON.encode(body)
+            row.planID = planID
+            row.sessionStart = sessionStart
+            row.sessionEnd = sessionEnd
+            row.updatedAt = now
+            try await row.update(on: self.database)
+            return row.stored
+        }
+        let row = SessionNoteModel()
+        row.id = UUID()
+        row.patientID = patientID
+        row.planID = planID
+        row.kind = kind
+        row.authorID = author.userID
+        row.authorName = author.name
+        row.idempotencyKey = idempotencyKey
+        row.body = try StoredJSON.encode(body)
+        row.sessionStart = sessionStart
+        row.sessionEnd = sessionEnd
+        row.createdAt = now
+        row.updatedAt = now
+        row.late = false
+        try await row.create(on: self.database)
+        return row.stored
+    }
+
+    public func note(_ id: UUID, of patientID: UUID) async throws -> StoredNote? {
+        try await SessionNoteModel.query(on: self.database).filter(\.$id == id).filter(\.$patientID == patientID).first()?.stored
+    }
+
+    /// A patient's notes, newest session first.
+    public func notes(of patientID: UUID, limit: Int = 500) async throws -> [StoredNote] {
+        try await SessionNoteModel.query(on: self.database).filter(\.$patientID == patientID)
+            .sort(\.$sessionStart, .descending).sort(\.$createdAt, .descending).limit(limit).all().map(\.stored)
+    }
+
+    /// An author's unsigned notes whose session ended before `before` (the "older than 24 hours" list).
+    public func unsigned(by authorID: UUID, endedBefore before: Date) async throws -> [StoredNote] {
+        try await SessionNoteModel.query(on: self.database).filter(\.$authorID == authorID).filter(\.$signedAt == nil)
+            .filter(\.$sessionEnd < before).sort(\.$sessionEnd).all().map(\.stored)
+    }
+
+    /// Signs a draft: `validated` turns the draft into the note's final body and its canonical text; the signature is
+    /// SHA-256 over that text. A signed note is refused (`noteIsSigned`), here and by the database's own trigger.
+    public func sign<Final: Encodable>(_ id: UUID, patientID: UUID, by author: Recorder, at now: Date, lateAfter threshold: TimeInterval,
+                                       _ validated: (StoredNote) throws -> (body: Final, canonical: String)) async throws -> StoredNote {
+        guard let row = try await SessionNoteModel.query(on: self.database).filter(\.$id == id).filter(\.$patientID == patientID).first() else {
+            throw CareStoreError.notFound
+        }
+        guard row.signedAt == nil else { throw CareStoreError.noteIsSigned }
+        guard row.authorID == author.userID else { throw CareStoreError.notTheAuthor }
+        let (body, canonical) = try validated(row.stored)
+        row.body = try StoredJSON.encode(body)
+        row.canonical = canonical
+        row.signature = NoteSignature.hash(canonical)
+        row.signedAt = now
+        row.updatedAt = now
+        row.late = LateEntry.isLate(sessionDate: row.sessionEnd ?? row.createdAt, signedAt: now, threshold: threshold)
+        try await row.update(on: self.database)
+        return row.stored
+    }
+
+    /// Refuses any change to a signed note before it reaches the database (which refuses it too).
+    public func updateDraft(_ id: UUID, patientID: UUID, body: String, by author: Recorder, at now: Date) async throws -> StoredNote {
+        guard let row = try await SessionNoteModel.query(on: self.database).filter(\.$id == id).filter(\.$patientID == patientID).first() else {
+            throw CareStoreError.notFound
+        }
+        guard row.signedAt == nil else { throw CareStoreError.noteIsSigned }
+        guard row.authorID == author.userID else { throw CareStoreError.notTheAuthor }
+        row.body = body
+        row.updatedAt = now
+        try await row.update(on: self.database)
+        return row.stored
+    }
+
+    /// A dated, signed addendum to a signed note; the note itself is untouched.
+    public func addAddendum(_ addendum: SessionNoteAddendum, to noteID: UUID, patientID: UUID, by author: Recorder, at now: Date) async throws -> StoredAddendum {
+        guard let note = try await self.note(noteID, of: patientID) else { throw CareStoreError.notFound }
+        guard note.isSigned else { throw CareStoreError.noteNotSigned }
+        let id = UUID()
+        let canonical = addendum.canonicalForm(patientID: patientID, addendumID: id, amends: noteID, amendedNoteHash: note.signature,
+                                               author: author.userID, signedAt: now)
+        let row = NoteAddendumModel()
+        row.id = id
+        row.noteID = noteID
+        row.patientID = patientID
+        row.authorID = author.userID
+        row.authorName = author.name
+        row.text = addendum.text
+        row.signedAt = now
+        row.canonical = canonical
+        row.signature = NoteSignature.hash(canonical)
+        try await row.create(on: self.database)
+        return StoredAddendum(id: id, noteID: noteID, authorID: author.userID, authorName: author.name, text: addendum.text,
+                              signedAt: now, signature: row.signature)
+    }
+
+    public func addenda(of noteID: UUID) async throws -> [StoredAddendum] {
+        try await NoteAddendumModel.query(on: self.database).filter(\.$noteID == noteID).sort(\.$signedAt).all()
+            .map { StoredAddendum(id: $0.id!, noteID: $0.noteID, authorID: $0.authorID, authorName: $0.authorName, text: $0.text,
+                                  signedAt: $0.signedAt, signature: $0.signature) }
+    }
+}
