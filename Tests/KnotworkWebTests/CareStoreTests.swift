@@ -27,7 +27,7 @@ import Vapor
         let p = clinic.anaPatient!
         let ana = self.recorder(clinic, "ana.lmt")
         let note = try await store.saveDraft(Self.draft, patientID: p.id, planID: nil, kind: "session", idempotencyKey: key,
-                                             sessionStart: Self.draft.timeIn, sessionEnd: Self.draft.timeOut, by: ana, at: Self.at("2026-09-01T16:05:00Z"))
+                                             sessionStart: Self.draft.timeIn, sessionEnd: Self.draft.timeOut, by: ana, at: Self.at("2026-09-01T16:05:00Z")).note
         let signedAt = Self.at("2026-09-01T16:10:00Z")
         return try await store.sign(note.id, patientID: p.id, by: ana, at: signedAt, lateAfter: LateEntry.defaultThreshold) { stored in
             let valid = try stored.decode(SessionNoteInput.self)
@@ -47,12 +47,12 @@ import Vapor
             let store = CareStore(database: clinic.app.db)
             let ana = self.recorder(clinic, "ana.lmt")
             await #expect(throws: CareStoreError.noteIsSigned) {
-                try await store.updateDraft(note.id, patientID: note.patientID, body: "{}", by: ana, at: Date())
+                try await store.updateDraft(note.id, patientID: note.patientID, body: Self.draft, by: ana, at: Date())
             }
             // The same submit again (same idempotency key) returns the signed note and changes nothing.
             let again = try await store.saveDraft(Self.draft, patientID: note.patientID, planID: nil, kind: "session", idempotencyKey: "k1",
                                                   sessionStart: nil, sessionEnd: nil, by: ana, at: Date())
-            #expect(again == note)
+            #expect(again.note == note && !again.created)
             // Straight SQL is refused by the database's own guard, on both engines.
             let sql = clinic.app.db as! any SQLDatabase
             for statement: SQLQueryString in ["UPDATE session_notes SET body = 'tampered' WHERE id = \(bind: note.id)",
@@ -71,7 +71,7 @@ import Vapor
             let ana = self.recorder(clinic, "ana.lmt")
             let p = clinic.anaPatient!
             let draft = try await store.saveDraft(Self.draft, patientID: p.id, planID: nil, kind: "session", idempotencyKey: "d1",
-                                                  sessionStart: nil, sessionEnd: nil, by: ana, at: Date())
+                                                  sessionStart: nil, sessionEnd: nil, by: ana, at: Date()).note
             await #expect(throws: CareStoreError.noteNotSigned) {
                 try await store.addAddendum(SessionNoteAddendum(text: "Late detail"), to: draft.id, patientID: p.id, by: ana, at: Date())
             }
@@ -92,11 +92,12 @@ import Vapor
             let ana = self.recorder(clinic, "ana.lmt")
             let p = clinic.anaPatient!
             let first = try await store.saveDraft(Self.draft, patientID: p.id, planID: nil, kind: "session", idempotencyKey: "same",
-                                                  sessionStart: nil, sessionEnd: nil, by: ana, at: Date())
+                                                  sessionStart: nil, sessionEnd: nil, by: ana, at: Date()).note
             var changed = Self.draft
             changed.painAfter = 2
-            let second = try await store.saveDraft(changed, patientID: p.id, planID: nil, kind: "session", idempotencyKey: "same",
-                                                   sessionStart: nil, sessionEnd: nil, by: ana, at: Date())
+            let (second, created) = try await store.saveDraft(changed, patientID: p.id, planID: nil, kind: "session", idempotencyKey: "same",
+                                                              sessionStart: nil, sessionEnd: nil, by: ana, at: Date())
+            #expect(!created)
             #expect(second.id == first.id)
             #expect(try second.decode(SessionNoteInput.self).painAfter == 2)
             #expect(try await store.notes(of: p.id).count == 1)

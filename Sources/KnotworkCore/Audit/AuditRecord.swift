@@ -41,6 +41,14 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case precautionResolve = "safety.precaution_resolve"
     case safetyRuleUpdate = "safety_rule.update"
     case taskRead = "task.read"
+    case planRead = "plan.read"
+    case planCreate = "plan.create"
+    case planUpdate = "plan.update"
+    case planCertify = "plan.certify"
+    case noteRead = "note.read"
+    case noteDraft = "note.draft"
+    case noteSign = "note.sign"
+    case noteAddendum = "note.addendum"
 }
 
 public enum AuditOutcome: String, Codable, Sendable, CaseIterable {

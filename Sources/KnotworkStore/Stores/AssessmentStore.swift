@@ -152,6 +152,21 @@ public struct AssessmentStore: Sendable {
         }
     }
 
+    /// The values recorded under some codes (instruments, motions) from a date on, oldest first: a plan's goals over time,
+    /// in one query.
+    public func series(of patientID: UUID, codes: [String], from start: CalendarDate) async throws -> [StoredEntry] {
+        guard !codes.isEmpty else { return [] }
+        return try await self.database.sql.select()
+            .columns("id", "assessment_id", "kind", "code", "value", "recorded_on", "recorded_at", "recorded_by", "recorded_by_name", "body")
+            .from(ClinicalEntryModel.schema)
+            .where("patient_id", .equal, patientID)
+            .where("code", .in, codes)
+            .where("recorded_on", .greaterThanOrEqual, start.description)
+            .orderBy("recorded_on").orderBy("recorded_at")
+            .all(decoding: EntryRow.self)
+            .map(\.stored)
+    }
+
     /// The latest findings of one kind, newest first (for example the last PSFS activities or intake).
     public func latest(_ kind: EntryKind, of patientID: UUID, code: String? = nil, limit: Int = 1) async throws -> [StoredEntry] {
         var q = ClinicalEntryModel.query(on: self.database)

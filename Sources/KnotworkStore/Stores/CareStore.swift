@@ -182,18 +182,18 @@ public struct CareStore: Sendable {
     /// same note, so a submit repeated after a dropped connection creates nothing twice; a signed note is
     /// returned unchanged.
     public func saveDraft<Body: Encodable>(_ body: Body, patientID: UUID, planID: UUID?, kind: String, idempotencyKey: String,
-                                           sessionStart: Date?, sessionEnd: Date?, by author: Recorder, at now: Date) async throws -> StoredNote {
+                                           sessionStart: Date?, sessionEnd: Date?, by author: Recorder, at now: Date) async throws -> (note: StoredNote, created: Bool) {
         if let row = try await SessionNoteModel.query(on: self.database)
             .filter(\.$authorID == author.userID).filter(\.$idempotencyKey == idempotencyKey).first() {
             guard row.patientID == patientID else { throw CareStoreError.notFound }
-            if row.signedAt != nil { return row.stored }
+            if row.signedAt != nil { return (row.stored, false) }
             row.body = try StoredJSON.encode(body)
             row.planID = planID
             row.sessionStart = sessionStart
             row.sessionEnd = sessionEnd
             row.updatedAt = now
             try await row.update(on: self.database)
-            return row.stored
+            return (row.stored, false)
         }
         let row = SessionNoteModel()
         row.id = UUID()
@@ -210,7 +210,7 @@ public struct CareStore: Sendable {
         row.updatedAt = now
         row.late = false
         try await row.create(on: self.database)
-        return row.stored
+        return (row.stored, true)
     }
 
     public func note(_ id: UUID, of patientID: UUID) async throws -> StoredNote? {
@@ -250,13 +250,13 @@ public struct CareStore: Sendable {
     }
 
     /// Refuses any change to a signed note before it reaches the database (which refuses it too).
-    public func updateDraft(_ id: UUID, patientID: UUID, body: String, by author: Recorder, at now: Date) async throws -> StoredNote {
+    public func updateDraft<Body: Encodable>(_ id: UUID, patientID: UUID, body: Body, by author: Recorder, at now: Date) async throws -> StoredNote {
         guard let row = try await SessionNoteModel.query(on: self.database).filter(\.$id == id).filter(\.$patientID == patientID).first() else {
             throw CareStoreError.notFound
         }
         guard row.signedAt == nil else { throw CareStoreError.noteIsSigned }
         guard row.authorID == author.userID else { throw CareStoreError.notTheAuthor }
-        row.body = body
+        row.body = try StoredJSON.encode(body)
         row.updatedAt = now
         try await row.update(on: self.database)
         return row.stored

@@ -89,7 +89,10 @@ enum API {
         guard let body = req.body.data, body.readableBytes > 0 else {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "empty body"))
         }
-        return try JSONDecoder().decode(T.self, from: Data(buffer: body))
+        // Instants are ISO 8601, as the responses write them.
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(T.self, from: Data(buffer: body))
     }
 
     /// Query parameters that cannot be read are field errors on the query, not on a body.

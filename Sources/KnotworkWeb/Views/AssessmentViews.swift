@@ -372,7 +372,7 @@ enum AssessmentViews {
             .if(!r.painMapChanges.isEmpty, self.changesTable(r.painMapChanges,
                                                              caption: "Change since the previous assessment's map (\(r.previousPainMap?.recordedOn.description ?? ""))",
                                                              id: "map-changes")),
-            .p(.a(.class("button primary"), .id("record-pain-map"), .href(Paths.assessmentSection(pid, r.header.id, AssessmentController.Section.painMap.rawValue)),
+            .p(.class("entry-link"), .a(.class("button primary"), .id("record-pain-map"), .href(Paths.assessmentSection(pid, r.header.id, AssessmentController.Section.painMap.rawValue)),
                   .text(last == nil ? "Record a pain map" : "Record a new pain map")),
                .text(" "),
                .a(.class("button"), .href(Paths.comparePainMaps(pid)), .text("Compare two dates")))

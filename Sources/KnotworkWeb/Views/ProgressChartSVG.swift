@@ -5,9 +5,9 @@ import KnotworkCore
 // before and after each session. Server-rendered <svg>, pure Swift (Foundation and KnotworkCore only),
 // deterministic, no inline style or script (the pages run under a strict CSP): colours come from the `pc-`
 // classes in Resources/app.css. Nothing is told by colour alone: lines differ by dash pattern and markers by
-// shape, every line carries a written label, the meaningful-change band is hatched and the plateau stippled,
-// and `table` gives the same numbers as text. The y axis is always numeric, lowest at the bottom; the side
-// that is better is written out ("better ↑" / "better ↓").
+// shape, every line carries a written label, the meaningful-change band is hatched, the plateau is shaded and
+// bracketed, and `table` gives the same numbers as text. The y axis is always numeric, lowest at the bottom;
+// the side that is better is written out ("better ↑" / "better ↓").
 
 enum ProgressChartSVG {
     struct Series: Sendable {
@@ -27,10 +27,10 @@ enum ProgressChartSVG {
     /// measurement taken at a session, labelled S1, S2… on the session row under the dates; an open diamond for one
     /// taken elsewhere), the baseline as a dashed line labelled "Baseline 6", the target as a dotted line labelled
     /// "Target 2", the meaningful-change band as a hatched band labelled "within noise", the plateau window (if any)
-    /// stippled and labelled "plateau", axes with ticks and dates. Points are drawn in date order (same-day points in
-    /// their given order, spread a little apart); values outside the y range sit on its edge as a triangle pointing
-    /// out, with their value written beside them. `title`/`description` become <title>/<desc> referenced by
-    /// aria-labelledby; `idPrefix` prefixes every id so two charts can share a page.
+    /// shaded between dashed edges under a bracket labelled "plateau", axes with ticks and dates. Points are drawn
+    /// in date order (same-day points in their given order, spread a little apart); values outside the y range sit
+    /// on its edge as a triangle pointing out, with their value written beside them. `title`/`description` become
+    /// <title>/<desc> referenced by aria-labelledby; `idPrefix` prefixes every id so two charts can share a page.
     static func goal(_ series: Series, baseline: Double, target: Double, band: ClosedRange<Double>?,
                      plateau: (from: CalendarDate, to: CalendarDate)?, title: String, description: String, idPrefix: String) -> String {
         let p = esc(idPrefix)
@@ -47,22 +47,21 @@ enum ProgressChartSVG {
         out += "<pattern id=\"\(p)hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">"
         out += "<rect class=\"pc-hatch-bg\" width=\"6\" height=\"6\" fill=\"#fff\"/>"
         out += "<line class=\"pc-hatch\" x1=\"1\" y1=\"0\" x2=\"1\" y2=\"6\" stroke=\"#59636e\" stroke-width=\"1.3\"/></pattern>"
-        out += "<pattern id=\"\(p)dots\" width=\"5\" height=\"5\" patternUnits=\"userSpaceOnUse\">"
-        out += "<rect class=\"pc-dots-bg\" width=\"5\" height=\"5\" fill=\"#fff\"/>"
-        out += "<circle class=\"pc-dots\" cx=\"2.5\" cy=\"2.5\" r=\"0.9\" fill=\"#59636e\"/></pattern>"
         out += "</defs>"
         out += yAxis(ys, unit: series.unit)
 
-        // Plateau window: stippled, bracketed and labelled at the top of the plot.
-        if let plateau, !points.isEmpty {
-            let lo = dayNumber(min(plateau.from, plateau.to)), hi = dayNumber(max(plateau.from, plateau.to))
+        // Plateau window: shaded, edged, bracketed and labelled at the top of the plot.
+        // (A window that misses every measurement's date is not drawn.)
+        if let plateau, !points.isEmpty, dayNumber(max(plateau.from, plateau.to)) >= xScale.d0, dayNumber(min(plateau.from, plateau.to)) <= xScale.d1 {
+            let lo = max(dayNumber(min(plateau.from, plateau.to)), xScale.d0), hi = min(dayNumber(max(plateau.from, plateau.to)), xScale.d1)
             let inside = days.indices.filter { days[$0] >= lo && days[$0] <= hi }.map { xs[$0] }
             var x0 = inside.min() ?? xScale.x(lo), x1 = inside.max() ?? xScale.x(hi)
             x0 = max(x0 - 7, Plot.left + 1)
             x1 = min(x1 + 7, Plot.right - 1)
             if x1 - x0 < 14 { x0 = max(Plot.left + 1, (x0 + x1) / 2 - 7); x1 = min(Plot.right - 1, x0 + 14) }
             out += "<g class=\"pc-plateau\">"
-            out += "<rect class=\"pc-plateau-area\" x=\"\(num(x0))\" y=\"\(num(Plot.top))\" width=\"\(num(x1 - x0))\" height=\"\(num(Plot.bottom - Plot.top))\" fill=\"url(#\(p)dots)\"/>"
+            out += "<rect class=\"pc-plateau-area\" x=\"\(num(x0))\" y=\"\(num(Plot.top))\" width=\"\(num(x1 - x0))\" height=\"\(num(Plot.bottom - Plot.top))\" fill=\"#ededed\"/>"
+            out += "<path class=\"pc-plateau-edge\" d=\"M\(num(x0)),\(num(Plot.top)) V\(num(Plot.bottom)) M\(num(x1)),\(num(Plot.top)) V\(num(Plot.bottom))\" fill=\"none\" stroke=\"#1b1f24\" stroke-width=\"0.8\" stroke-dasharray=\"3 3\"/>"
             let by = Plot.top + 3
             out += "<path class=\"pc-plateau-bracket\" d=\"M\(num(x0)),\(num(by + 5)) V\(num(by)) H\(num(x1)) V\(num(by + 5))\" fill=\"none\" stroke=\"#1b1f24\" stroke-width=\"1.2\"/>"
             let text = "plateau"
@@ -71,16 +70,16 @@ enum ProgressChartSVG {
             out += "</g>"
         }
 
-        // The meaningful-change band: hatched, outlined, clipped to the plot.
+        // The meaningful-change band: hatched and outlined, the part inside the y range (none when it is all outside).
         var gutter: [GutterLabel] = []
         if let band, band.lowerBound.isFinite, band.upperBound.isFinite {
             let yTop = ys.clamped(band.upperBound).y, yBottom = ys.clamped(band.lowerBound).y
             if yBottom - yTop > 0.5 {
                 out += "<rect class=\"pc-band\" x=\"\(num(Plot.left))\" y=\"\(num(yTop))\" width=\"\(num(Plot.right - Plot.left))\" height=\"\(num(yBottom - yTop))\" fill=\"url(#\(p)hatch)\" fill-opacity=\"0.55\" stroke=\"#59636e\" stroke-width=\"0.8\" stroke-dasharray=\"1 2\"/>"
+                // The label sits at the band's edge away from the target, clear of the baseline's and target's labels.
+                let awayFromTarget = target >= baseline ? yBottom : yTop
+                gutter.append(GutterLabel(anchor: awayFromTarget, text: "within noise", kind: .band))
             }
-            // The label sits at the band's edge away from the target, clear of the baseline's and target's labels.
-            let awayFromTarget = target >= baseline ? yBottom : yTop
-            gutter.append(GutterLabel(anchor: awayFromTarget, text: "within noise", kind: .band))
         }
         if baseline.isFinite {
             let b = ys.clamped(baseline)
@@ -145,16 +144,17 @@ enum ProgressChartSVG {
         out += "<thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Session</th>"
         out += "<th scope=\"col\" class=\"pc-num\">\(esc(unit.isEmpty ? "Value" : "Value (\(unit))"))</th>"
         out += "<th scope=\"col\" class=\"pc-num\">Change from baseline</th></tr></thead><tbody>"
-        out += "<tr class=\"pc-table-baseline\"><th scope=\"row\">Baseline</th><td>—</td><td class=\"pc-num\">\(esc(plain(baseline)))</td><td class=\"pc-num\">—</td></tr>"
+        func shown(_ v: Double) -> String {
+            guard let r = series.range, v.isFinite, !r.contains(v) else { return plain(v) }
+            return "\(plain(v)) (outside \(plain(r.lowerBound))–\(plain(r.upperBound)))"
+        }
+        out += "<tr class=\"pc-table-baseline\"><th scope=\"row\">Baseline</th><td>—</td><td class=\"pc-num\">\(esc(shown(baseline)))</td><td class=\"pc-num\">—</td></tr>"
         let points = series.points.enumerated().sorted { ($0.element.date, $0.offset) < ($1.element.date, $1.offset) }.map(\.element)
         if points.isEmpty {
             out += "<tr><td colspan=\"4\">No measurements since the baseline yet.</td></tr>"
         }
         for point in points {
-            var value = plain(point.value)
-            if let r = series.range, point.value.isFinite, !r.contains(point.value) {
-                value += " (outside \(plain(r.lowerBound))–\(plain(r.upperBound)))"
-            }
+            let value = shown(point.value)
             let session = point.sessionNumber.map { "S\($0)" } ?? "between sessions"
             out += "<tr><th scope=\"row\"><time datetime=\"\(point.date.description)\">\(esc(dateText(point.date, year: true)))</time></th>"
             out += "<td>\(esc(session))</td><td class=\"pc-num\">\(esc(value))</td>"
@@ -461,17 +461,19 @@ extension ProgressChartSVG {
         return out
     }
 
-    /// Grid lines, tick values and the unit above the axis.
+    /// Grid lines, tick values and the unit: a symbol ("°", "%") on every tick value, a word above the axis.
     fileprivate static func yAxis(_ ys: YScale, unit: String) -> String {
         var out = "<g class=\"pc-yaxis\">"
+        let u = unit.trimmingCharacters(in: .whitespaces)
+        let symbol = valueText(0, unit: u) != "0"
+        let places = ys.ticks.count > 1 ? decimals(of: ys.ticks[1] - ys.ticks[0]) : 2
         for t in ys.ticks {
             let y = ys.y(t)
             out += "<line class=\"pc-grid\" x1=\"\(num(Plot.left))\" y1=\"\(num(y))\" x2=\"\(num(Plot.right))\" y2=\"\(num(y))\" stroke=\"#e3e8ee\" stroke-width=\"1\"/>"
-            out += "<text class=\"pc-tick-label\" x=\"\(num(Plot.left - 6))\" y=\"\(num(y + 3.8))\" text-anchor=\"end\" font-size=\"10.5\" fill=\"#4a5561\">\(esc(plain(t)))</text>"
+            out += "<text class=\"pc-tick-label\" x=\"\(num(Plot.left - 6))\" y=\"\(num(y + 3.8))\" text-anchor=\"end\" font-size=\"10.5\" fill=\"#4a5561\">\(esc(plain(t, decimals: places) + (symbol ? u : "")))</text>"
         }
         out += "<line class=\"pc-axis\" x1=\"\(num(Plot.left))\" y1=\"\(num(Plot.top))\" x2=\"\(num(Plot.left))\" y2=\"\(num(Plot.bottom))\" stroke=\"#59636e\" stroke-width=\"1\"/>"
-        let u = unit.trimmingCharacters(in: .whitespaces)
-        if !u.isEmpty {
+        if !u.isEmpty && !symbol {
             out += "<text class=\"pc-unit\" x=\"4\" y=\"\(num(Plot.top - 10))\" font-size=\"10.5\" fill=\"#4a5561\">\(esc(u))</text>"
         }
         return out + "</g>"
@@ -705,19 +707,31 @@ extension ProgressChartSVG {
         return u.count == 1 && !u.first!.isLetter ? plain(v) + u : "\(plain(v)) \(u)"
     }
 
-    /// Up to two decimals, trailing zeros dropped, never "-0", a true minus sign.
-    fileprivate static func plain(_ v: Double) -> String {
+    /// Two decimals (more below 1, so that 0.004 stays 0.004), trailing zeros dropped, never "-0", a true minus sign;
+    /// `decimals` fixes the count (tick values use their step's). Huge numbers in scientific notation.
+    fileprivate static func plain(_ v: Double, decimals: Int? = nil) -> String {
         guard v.isFinite else { return "–" }
-        let hundredths = (v * 100).rounded()
-        guard abs(hundredths) < 1e15 else { return String(format: "%.0f", v) }
-        let h = Int(hundredths)
-        let a = abs(h)
-        var s = "\(a / 100)"
-        if a % 100 != 0 {
-            let frac = a % 100
-            s += frac % 10 == 0 ? ".\(frac / 10)" : (frac < 10 ? ".0\(frac)" : ".\(frac)")
+        var s: String
+        if abs(v) >= 1e9 {
+            s = String(format: "%.4g", v)
+        } else {
+            let auto = abs(v) >= 1 || v == 0 ? 2 : min(6, 2 - Int(log10(abs(v)).rounded(.down)))
+            s = String(format: "%.\(decimals ?? auto)f", v)
+            if s.contains(".") {
+                while s.hasSuffix("0") { s.removeLast() }
+                if s.hasSuffix(".") { s.removeLast() }
+            }
+            if s == "-0" { s = "0" }
         }
-        return h < 0 ? "\u{2212}" + s : s
+        return s.replacingOccurrences(of: "-", with: "\u{2212}")
+    }
+
+    /// The decimals a tick step needs (0.25 → 2).
+    fileprivate static func decimals(of step: Double) -> Int {
+        (0...6).first { d in
+            let scaled = step * pow(10, Double(d))
+            return abs(scaled - scaled.rounded()) < 1e-6 * max(1, scaled)
+        } ?? 6
     }
 
     /// "−2 (better)", "+1 (worse)", "0 (no change)".

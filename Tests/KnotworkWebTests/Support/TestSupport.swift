@@ -141,6 +141,34 @@ extension Clinic {
         return header
     }
 
+    /// A valid draft plan of care, straight into the store.
+    func addPlan(_ patient: Patient, by username: String) async throws -> StoredPlan {
+        let user = self.user(username)
+        let plan = try PlanOfCareInput(
+            problems: [ProblemInput(icd10: "M54.2")],
+            goals: [GoalInput(description: "Less pain interference", measure: GoalMeasureInput(kind: "instrument", code: "PEG"),
+                              baseline: 6, target: 3, targetDate: "2026-11-01")],
+            techniques: [PlannedTechniqueInput(technique: "myofascial-release", regions: ["neck-back.left"])],
+            frequencyPerWeek: 1, durationWeeks: 8, start: "2026-09-01", reEvaluationDate: "2026-09-29",
+            endGoal: "Turn the head fully when driving.", dischargeCriteria: "PEG 3 or less."
+        ).validated(today: CalendarDate(year: 2026, month: 9, day: 1)!, birthDate: patient.dateOfBirth, techniques: TechniqueCatalog.standard)
+        return try await CareStore(database: self.app.db).createPlan(plan, patientID: patient.id,
+                                                                      by: Recorder(userID: user.id, name: user.displayName), at: self.clock.now)
+    }
+
+    /// A draft session note that validates (an hour ending before the test clock's now).
+    func addNote(_ patient: Patient, by username: String, key: String = UUID().uuidString) async throws -> StoredNote {
+        let user = self.user(username)
+        let end = self.clock.now.addingTimeInterval(-600)
+        let draft = SessionNoteInput(
+            subjective: .init(painToday: 6, text: "Neck stiff after work."),
+            interventions: [.init(technique: "myofascial-release", regions: ["neck-back.left"], minutes: 30, pressure: "moderate")],
+            painAfter: 3, timeIn: end.addingTimeInterval(-3600), timeOut: end)
+        return try await CareStore(database: self.app.db).saveDraft(draft, patientID: patient.id, planID: nil, kind: "session", idempotencyKey: key,
+                                                                    sessionStart: draft.timeIn, sessionEnd: draft.timeOut,
+                                                                    by: Recorder(userID: user.id, name: user.displayName), at: self.clock.now).note
+    }
+
     /// A personal access token for a user, as `knotwork token create` makes one.
     func token(_ username: String) async throws -> String {
         let token = PersonalAccessTokens.generate()

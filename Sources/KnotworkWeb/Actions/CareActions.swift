@@ -1,0 +1,283 @@
+import Fluent
+import Foundation
+import KnotworkCore
+import KnotworkStore
+import Vapor
+
+/// Plans of care, session notes and progress (issue 4), for the JSON API now and the pages next. Each action checks,
+/// validates, writes and audits in one transaction; reads are audited before data leaves.
+enum CareActions {
+    /// A change to a signed note, or an addendum to an unsigned one: 409, audited as a failure.
+    struct Conflict: Error, AbortError, AuditOutcomeProviding {
+        var reason: String
+        var status: HTTPResponseStatus { .conflict }
+        var auditOutcome: AuditOutcome { .failure }
+        var auditDetail: String { self.reason }
+    }
+
+    struct Forbidden: Error, AbortError, AuditOutcomeProviding {
+        var reason: String
+        var status: HTTPResponseStatus { .forbidden }
+        var auditOutcome: AuditOutcome { .denied }
+        var auditDetail: String { self.reason }
+    }
+
+    static func mapStoreError<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch CareStoreError.notFound {
+            throw Abort(.notFound)
+        } catch CareStoreError.noteIsSigned {
+            throw Conflict(reason: "The note is signed and cannot change; add an addendum instead.")
+        } catch CareStoreError.noteNotSigned {
+            throw Conflict(reason: "Only a signed note takes an addendum; edit the draft instead.")
+        } catch CareStoreError.notTheAuthor {
+            throw Forbidden(reason: "Only the note's author edits or signs it.")
+        }
+    }
+
+    static var techniques: [Technique] { TechniqueCatalog.standard }
+
+    // MARK: plans
+
+    struct PlanData: Sendable {
+        var plan: StoredPlan
+        var revisions: [PlanRevision]
+    }
+
+    static func plans(on req: Request) async throws -> [StoredPlan] {
+        let ctx = try req.requirePatient()
+        return try await req.audit.read(req.auditActor, AuditEntry(.planRead, patientID: ctx.patientID, entity: "plans")) { db in
+            try await CareStore(database: db).plans(of: ctx.patientID)
+        }
+    }
+
+    static func plan(_ id: UUID, on req: Request) async throws -> PlanData {
+        let ctx = try req.requirePatient()
+        return try await req.audit.read(req.auditActor, AuditEntry(.planRead, patientID: ctx.patientID, entity: "plan:\(id.uuidString.lowercased())")) { db in
+            let store = CareStore(database: db)
+            guard let plan = try await store.plan(id, of: ctx.patientID) else { throw Abort(.notFound) }
+            return PlanData(plan: plan, revisions: try await store.revisions(of: id))
+        }
+    }
+
+    static func createPlan(_ input: PlanOfCareInput, on req: Request) async throws -> StoredPlan {
+        let ctx = try req.requirePatient()
+        let recorder = try AssessmentActions.recorder(req)
+        let now = req.now
+        let today = CalendarDate(now)
+        return try await req.audit.perform(req.auditActor, AuditEntry(.planCreate, patientID: ctx.patientID, entity: "plan")) { db in
+            let patient = try await AssessmentActions.patient(ctx.patientID, on: db)
+            let plan = try input.validated(today: today, birthDate: patient.dateOfBirth, techniques: Self.techniques)
+            return try await CareStore(database: db).createPlan(plan, patientID: ctx.patientID, by: recorder, at: now)
+        }
+    }
+
+    /// A new revision from the whole plan as edited (its status is kept; statuses move by `moveStatus`).
+    static func revisePlan(_ id: UUID, _ input: PlanOfCareInput, on req: Request) async throws -> StoredPlan {
+        let ctx = try req.requirePatient()
+        let recorder = try AssessmentActions.recorder(req)
+        let now = req.now
+        let today = CalendarDate(now)
+        let entry = AuditEntry(.planUpdate, patientID: ctx.patientID, entity: "plan:\(id.uuidString.lowercased())")
+        return try await req.audit.perform(req.auditActor, entry) { db in
+            let store = CareStore(database: db)
+            guard let current = try await store.plan(id, of: ctx.patientID) else { throw Abort(.notFound) }
+            let patient = try await AssessmentActions.patient(ctx.patientID, on: db)
+            let plan = try input.validated(today: today, birthDate: patient.dateOfBirth, techniques: Self.techniques, status: current.plan.status)
+            return try await Self.mapStoreError { try await store.revisePlan(id, patientID: ctx.patientID, to: plan, by: recorder, at: now) }
+        }
+    }
+
+    static func moveStatus(_ id: UUID, to status: String?, on req: Request) async throws -> StoredPlan {
+        let ctx = try req.requirePatient()
+        let recorder = try AssessmentActions.recorder(req)
+        let now = req.now
+        let entry = AuditEntry(.planUpdate, patientID: ctx.patientID, entity: "plan:\(id.uuidString.lowercased())",
+                               detail: "status → \(Text.clean(status).prefix(20))")
+        return try await req.audit.perform(req.auditActor, entry) { db in
+            let store = CareStore(database: db)
+            guard let current = try await store.plan(id, of: ctx.patientID) else { throw Abort(.notFound) }
+            guard let target = PlanStatus(rawValue: Text.clean(status)) else {
+                throw ValidationFailure([FieldError("status", "must be one of " + PlanStatus.allCases.map(\.rawValue).joined(separator: ", "))])
+            }
+            var plan = current.plan
+            plan.status = try plan.status.moved(to: target)
+            return try await store.revisePlan(id, patientID: ctx.patientID, to: plan, by: recorder, at: now)
+        }
+    }
+
+    /// The care team's medical provider certifies the plan for its period (signed and dated).
+    static func certify(_ id: UUID, on req: Request) async throws -> StoredPlan {
+        let ctx = try req.requirePatient()
+        let user = try req.requirePrincipal().user
+        let now = req.now
+        return try await req.audit.perform(req.auditActor, AuditEntry(.planCertify, patientID: ctx.patientID, entity: "plan:\(id.uuidString.lowercased())")) { db in
+            guard user.role == .medicalProvider else { throw Forbidden(reason: "Only the care team's medical provider certifies a plan.") }
+            let store = CareStore(database: db)
+            guard let current = try await store.plan(id, of: ctx.patientID) else { throw Abort(.notFound) }
+            let certification = Certification(providerID: user.id, providerName: user.displayName, signedAt: now,
+                                              period: current.plan.start...current.plan.endDate)
+            return try await store.certify(id, patientID: ctx.patientID, certification, at: now)
+        }
+    }
+
+    // MARK: progress
+
+    struct GoalProgressData: Sendable {
+        var goal: Goal
+        var evaluation: GoalEvaluation?
+        /// Why there is no evaluation (no meaningful change known for a diary measure, a measure not recorded…).
+        var unavailable: String?
+    }
+
+    /// Each goal's measure over time since the plan's start, evaluated by Core's one set of progress rules.
+    static func progress(_ id: UUID, on req: Request) async throws -> (StoredPlan, [GoalProgressData]) {
+        let ctx = try req.requirePatient()
+        let entry = AuditEntry(.planRead, patientID: ctx.patientID, entity: "plan-progress:\(id.uuidString.lowercased())")
+        return try await req.audit.read(req.auditActor, entry) { db in
+            guard let stored = try await CareStore(database: db).plan(id, of: ctx.patientID) else { throw Abort(.notFound) }
+            let plan = stored.plan
+            let codes = Set(plan.goals.map { Self.entryCode($0.measure) })
+            let entries = try await AssessmentStore(database: db).series(of: ctx.patientID, codes: Array(codes), from: plan.start)
+            let goals = plan.goals.map { goal -> GoalProgressData in
+                guard let profile = goal.measure.profile(), let threshold = profile.meaningfulChange?.pointsThreshold else {
+                    return GoalProgressData(goal: goal, evaluation: nil, unavailable: "No meaningful change is known for this measure (§1.12); its values are shown without a status.")
+                }
+                let points = entries.filter { $0.code == Self.entryCode(goal.measure) }.compactMap { e -> ProgressPoint? in
+                    guard let value = Self.value(of: goal.measure, in: e) else { return nil }
+                    return ProgressPoint(date: e.recordedOn, value: value, sessionNumber: nil)
+                }
+                do {
+                    let evaluation = try GoalProgress.evaluate(baseline: goal.baseline, target: goal.target, direction: profile.direction,
+                                                               meaningfulChange: threshold, scale: profile.range, points: points)
+                    return GoalProgressData(goal: goal, evaluation: evaluation, unavailable: nil)
+                } catch let failure as ValidationFailure {
+                    return GoalProgressData(goal: goal, evaluation: nil, unavailable: failure.errors.map(\.message).joined(separator: "; "))
+                } catch {
+                    return GoalProgressData(goal: goal, evaluation: nil, unavailable: "could not be evaluated")
+                }
+            }
+            return (stored, goals)
+        }
+    }
+
+    /// The finding code a goal's values are stored under (see AssessmentActions' codes).
+    static func entryCode(_ measure: GoalMeasure) -> String {
+        switch measure {
+        case .instrument(let code), .diary(let code): code
+        case .rangeOfMotion(let joint, let motion, let side): [joint, motion, side?.rawValue ?? "-", ROMMode.active.rawValue].joined(separator: ".")
+        case .psfsActivity: "PSFS"
+        }
+    }
+
+    static func value(of measure: GoalMeasure, in entry: StoredEntry) -> Double? {
+        guard case .psfsActivity(let name) = measure else { return entry.value }
+        let key = Text.searchKey(name)
+        let result = try? entry.decode(MeasureResult.self)
+        return result?.value.answers.activities.first { Text.searchKey($0.name) == key }?.score
+    }
+
+    // MARK: notes
+
+    struct NoteRequest: Content {
+        var idempotencyKey: String?
+        var planId: UUID?
+        var kind: String?
+        var note: SessionNoteInput?
+    }
+
+    /// Saves a draft as the therapist types; the same idempotency key names the same note, so a repeated submit
+    /// creates nothing twice (and a signed note comes back unchanged).
+    static func saveDraft(_ request: NoteRequest, on req: Request) async throws -> (note: StoredNote, created: Bool) {
+        let ctx = try req.requirePatient()
+        let author = try AssessmentActions.recorder(req)
+        let now = req.now
+        let key = Text.clean(request.idempotencyKey)
+        return try await req.audit.perform(req.auditActor, AuditEntry(.noteDraft, patientID: ctx.patientID, entity: "note")) { db in
+            var errors: [FieldError] = []
+            if key.isEmpty || key.count > 100 { errors.append(FieldError("idempotencyKey", "Send a key of 1–100 characters that names this note.")) }
+            let kind = request.kind ?? "session"
+            if !["session", "discharge"].contains(kind) { errors.append(FieldError("kind", "must be session or discharge")) }
+            if let planID = request.planId, try await CareStore(database: db).plan(planID, of: ctx.patientID) == nil {
+                errors.append(FieldError("planId", "is not a plan of this patient"))
+            }
+            guard errors.isEmpty else { throw ValidationFailure(errors) }
+            let note = request.note ?? SessionNoteInput()
+            return try await Self.mapStoreError {
+                try await CareStore(database: db).saveDraft(note, patientID: ctx.patientID, planID: request.planId, kind: kind, idempotencyKey: key,
+                                                            sessionStart: note.timeIn, sessionEnd: note.timeOut, by: author, at: now)
+            }
+        }
+    }
+
+    static func updateDraft(_ id: UUID, _ note: SessionNoteInput, on req: Request) async throws -> StoredNote {
+        let ctx = try req.requirePatient()
+        let author = try AssessmentActions.recorder(req)
+        let now = req.now
+        let entry = AuditEntry(.noteDraft, patientID: ctx.patientID, entity: "note:\(id.uuidString.lowercased())")
+        return try await req.audit.perform(req.auditActor, entry) { db in
+            try await Self.mapStoreError {
+                try await CareStore(database: db).updateDraft(id, patientID: ctx.patientID, body: note, by: author, at: now)
+            }
+        }
+    }
+
+    /// Signs the note: it must validate, with every active precaution acknowledged and any hold overridden with a reason.
+    static func sign(_ id: UUID, on req: Request) async throws -> StoredNote {
+        let ctx = try req.requirePatient()
+        let author = try AssessmentActions.recorder(req)
+        let now = req.now
+        let techniques = Set(Self.techniques.map(\.code))
+        return try await req.audit.perform(req.auditActor, AuditEntry(.noteSign, patientID: ctx.patientID, entity: "note:\(id.uuidString.lowercased())")) { db in
+            let safety = try await SafetyStore(database: db).status(of: ctx.patientID)
+            let standing = Set(safety.precautions.map(\.precaution.ruleKey))
+            return try await Self.mapStoreError {
+                try await CareStore(database: db).sign(id, patientID: ctx.patientID, by: author, at: now, lateAfter: LateEntry.defaultThreshold) { stored in
+                    let note = try stored.decode(SessionNoteInput.self)
+                        .validated(techniques: techniques, now: now, standingPrecautions: standing, holdActive: safety.hold != nil)
+                    return (note, note.canonicalForm(patientID: ctx.patientID, noteID: stored.id, author: author.userID, signedAt: now))
+                }
+            }
+        }
+    }
+
+    static func addAddendum(_ id: UUID, _ input: SessionNoteAddendumInput, on req: Request) async throws -> StoredAddendum {
+        let ctx = try req.requirePatient()
+        let author = try AssessmentActions.recorder(req)
+        let now = req.now
+        let entry = AuditEntry(.noteAddendum, patientID: ctx.patientID, entity: "note:\(id.uuidString.lowercased())")
+        return try await req.audit.perform(req.auditActor, entry) { db in
+            let addendum = try input.validated()
+            return try await Self.mapStoreError {
+                try await CareStore(database: db).addAddendum(addendum, to: id, patientID: ctx.patientID, by: author, at: now)
+            }
+        }
+    }
+
+    static func notes(on req: Request) async throws -> [StoredNote] {
+        let ctx = try req.requirePatient()
+        return try await req.audit.read(req.auditActor, AuditEntry(.noteRead, patientID: ctx.patientID, entity: "notes")) { db in
+            try await CareStore(database: db).notes(of: ctx.patientID)
+        }
+    }
+
+    static func note(_ id: UUID, on req: Request) async throws -> (StoredNote, [StoredAddendum]) {
+        let ctx = try req.requirePatient()
+        return try await req.audit.read(req.auditActor, AuditEntry(.noteRead, patientID: ctx.patientID, entity: "note:\(id.uuidString.lowercased())")) { db in
+            let store = CareStore(database: db)
+            guard let note = try await store.note(id, of: ctx.patientID) else { throw Abort(.notFound) }
+            return (note, try await store.addenda(of: id))
+        }
+    }
+
+    /// The signed-in therapist's unsigned notes whose session ended more than 24 hours ago.
+    static func overdueNotes(on req: Request) async throws -> [StoredNote] {
+        let user = try req.requirePrincipal().user
+        let cutoff = req.now.addingTimeInterval(-LateEntry.defaultThreshold)
+        return try await req.audit.read(req.auditActor, AuditEntry(.noteRead, entity: "unsigned notes")) { db in
+            try await CareStore(database: db).unsigned(by: user.id, endedBefore: cutoff)
+        }
+    }
+}
+

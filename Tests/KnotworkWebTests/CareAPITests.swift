@@ -1,0 +1,144 @@
+import Foundation
+import KnotworkCore
+import KnotworkStore
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+@testable import KnotworkWeb
+
+/// Issue 4 through the JSON API on a real database: plans with revisions and certification, notes signed and then
+/// refused any change (409), addenda, progress from the recorded measures.
+@Suite struct CareAPITests {
+    typealias API = AssessmentTests.API
+
+    func base(_ p: Patient) -> String { "/api/v1/patients/\(p.id.uuidString)" }
+
+    static let plan = """
+        {"problems":[{"icd10":"M54.2"}],
+         "goals":[{"description":"Less pain interference","measure":{"kind":"instrument","code":"PEG"},"baseline":6,"target":3,"targetDate":"2026-11-01"}],
+         "techniques":[{"technique":"myofascial-release","regions":["neck-back.left","shoulder-top.left"]}],
+         "frequencyPerWeek":1,"durationWeeks":8,"start":"2026-08-01","reEvaluationDate":"2026-08-29",
+         "endGoal":"Turn the head fully when driving.","dischargeCriteria":"PEG 3 or less."}
+        """
+
+    static func note(acknowledge: [String] = []) -> String {
+        """
+        {"idempotencyKey":"visit-2026-09-01","note":{"subjective":{"painToday":6,"text":"Stiff after work."},
+         "interventions":[{"technique":"myofascial-release","regions":["neck-back.left"],"minutes":30,"pressure":"moderate"}],
+         "painAfter":3,"timeIn":"2026-09-21T08:00:00Z","timeOut":"2026-09-21T09:00:00Z",
+         "precautionsAcknowledged":[\(acknowledge.map { "\"\($0)\"" }.joined(separator: ","))]}}
+        """
+    }
+
+    @Test func aSignedNoteRefusesEveryChangeWith409AndTakesAddenda() async throws {
+        try await withClinic { clinic in
+            let ana = try await API(clinic, "ana.lmt")
+            let p = clinic.anaPatient!
+            let draft = try await ana.json(.POST, self.base(p) + "/notes", Self.note(), expect: .created)
+            let id = try #require(draft["id"] as? String)
+            #expect(draft["status"] as? String == "draft")
+            // The same submit after a dropped connection creates nothing twice.
+            let again = try await ana.json(.POST, self.base(p) + "/notes", Self.note(), expect: .ok)
+            #expect(again["id"] as? String == id)
+            // An addendum needs a signed note.
+            _ = try await ana.json(.POST, self.base(p) + "/notes/\(id)/addenda", #"{"text":"x"}"#, expect: .conflict)
+            let signed = try await ana.json(.POST, self.base(p) + "/notes/\(id)/sign", "{}", expect: .ok)
+            #expect(signed["status"] as? String == "signed")
+            #expect(signed["signatureVerified"] as? Bool == true)
+            #expect((signed["signature"] as? String)?.count == 64)
+            let before = try await CareStore(database: clinic.app.db).note(UUID(uuidString: id)!, of: p.id)
+
+            // Every kind of change: edit, sign again, and a different draft under the same key.
+            _ = try await ana.json(.PUT, self.base(p) + "/notes/\(id)", #"{"painAfter":1}"#, expect: .conflict)
+            _ = try await ana.json(.POST, self.base(p) + "/notes/\(id)/sign", "{}", expect: .conflict)
+            let resubmitted = try await ana.json(.POST, self.base(p) + "/notes", Self.note().replacingOccurrences(of: "\"painAfter\":3", with: "\"painAfter\":1"),
+                                                 expect: .ok)
+            #expect(resubmitted["status"] as? String == "signed")
+            #expect((resubmitted["note"] as? [String: Any])?["painAfter"] as? Int == 3)
+            #expect(try await CareStore(database: clinic.app.db).note(UUID(uuidString: id)!, of: p.id) == before)
+            #expect(try await clinic.auditCount(.noteDraft, outcome: "failure") == 1)
+            #expect(try await clinic.auditCount(.noteSign, outcome: "failure") == 1)
+
+            let addendum = try await ana.json(.POST, self.base(p) + "/notes/\(id)/addenda", #"{"text":"Soreness gone the next day (phone call)."}"#,
+                                              expect: .created)
+            #expect((addendum["signature"] as? String)?.count == 64)
+            let shown = try await ana.json(.GET, self.base(p) + "/notes/\(id)", expect: .ok)
+            #expect((shown["addenda"] as? [Any])?.count == 1)
+            // Another clinician on the team can read it but not sign someone else's draft.
+            let pat = try await API(clinic, "pat.pt")
+            let other = try await ana.json(.POST, self.base(p) + "/notes", Self.note().replacingOccurrences(of: "visit-2026-09-01", with: "visit-2"), expect: .created)
+            _ = try await pat.json(.POST, self.base(p) + "/notes/\(other["id"] as! String)/sign", "{}", expect: .forbidden)
+        }
+    }
+
+    @Test func signingNeedsEveryActivePrecautionAcknowledgedAndAHoldOverridden() async throws {
+        try await withClinic { clinic in
+            let ana = try await API(clinic, "ana.lmt")
+            let p = clinic.anaPatient!
+            let a = try await AssessmentTests().newAssessment(ana, p)
+            _ = try await ana.json(.POST, self.base(p) + "/assessments/\(a)/safety-screen",
+                                   try await AssessmentTests().screen(ana, yes: ["recent-fracture": "forearm-volar.right"]), expect: .created)
+            let draft = try await ana.json(.POST, self.base(p) + "/notes", Self.note(), expect: .created)
+            let id = draft["id"] as! String
+            let refused = try await ana.json(.POST, self.base(p) + "/notes/\(id)/sign", "{}", expect: .unprocessableEntity)
+            #expect((refused["errors"] as? [[String: Any]] ?? []).contains { ($0["field"] as? String)?.hasPrefix("precautionsAcknowledged") == true })
+            let fixed = try await ana.json(.PUT, self.base(p) + "/notes/\(id)",
+                                           Self.note(acknowledge: ["recent-fracture"]).components(separatedBy: "\"note\":").last!.dropLast().description,
+                                           expect: .ok)
+            #expect(fixed["status"] as? String == "draft")
+            _ = try await ana.json(.POST, self.base(p) + "/notes/\(id)/sign", "{}", expect: .ok)
+        }
+    }
+
+    @Test func aPlanIsValidatedRevisedMovedAndCertifiedByTheProvider() async throws {
+        try await withClinic { clinic in
+            let ana = try await API(clinic, "ana.lmt")
+            let p = clinic.anaPatient!
+            let old = try await ana.json(.POST, self.base(p) + "/plans", Self.plan.replacingOccurrences(of: "M54.2", with: "M54.5"), expect: .unprocessableEntity)
+            #expect((old["errors"] as? [[String: Any]])?.first?["field"] as? String == "problems[0].icd10")
+            let wrongSide = try await ana.json(.POST, self.base(p) + "/plans", Self.plan.replacingOccurrences(of: "\"target\":3", with: "\"target\":8"),
+                                               expect: .unprocessableEntity)
+            #expect((wrongSide["errors"] as? [[String: Any]] ?? []).contains { $0["field"] as? String == "goals[0].target" })
+            let created = try await ana.json(.POST, self.base(p) + "/plans", Self.plan, expect: .created)
+            let id = created["id"] as! String
+            #expect(created["status"] as? String == "draft")
+            #expect(created["plannedVisits"] as? Int == 8)
+            _ = try await ana.json(.POST, self.base(p) + "/plans/\(id)/status", #"{"status":"completed"}"#, expect: .unprocessableEntity)
+            let active = try await ana.json(.POST, self.base(p) + "/plans/\(id)/status", #"{"status":"active"}"#, expect: .ok)
+            #expect(active["status"] as? String == "active")
+            let revised = try await ana.json(.PUT, self.base(p) + "/plans/\(id)", Self.plan.replacingOccurrences(of: "\"frequencyPerWeek\":1", with: "\"frequencyPerWeek\":2"),
+                                             expect: .ok)
+            #expect(revised["revision"] as? Int == 3)
+            #expect(revised["status"] as? String == "active")
+            let shown = try await ana.json(.GET, self.base(p) + "/plans/\(id)", expect: .ok)
+            #expect((shown["revisions"] as? [Any])?.count == 3)
+            #expect(shown["needsCertification"] as? Bool == true)
+            _ = try await ana.json(.POST, self.base(p) + "/plans/\(id)/certify", "{}", expect: .forbidden)
+            let max = try await API(clinic, "max.md")
+            let certified = try await max.json(.POST, self.base(p) + "/plans/\(id)/certify", "{}", expect: .ok)
+            #expect((certified["certification"] as? [String: Any])?["providerName"] != nil)
+            #expect(certified["needsCertification"] as? Bool == false)
+            #expect(try await clinic.auditCount(.planCertify, outcome: "success") == 1)
+        }
+    }
+
+    @Test func progressComesFromTheRecordedMeasures() async throws {
+        try await withClinic { clinic in
+            let ana = try await API(clinic, "ana.lmt")
+            let p = clinic.anaPatient!
+            let plan = try await ana.json(.POST, self.base(p) + "/plans", Self.plan, expect: .created)
+            for (date, items) in [("2026-08-15", (5, 5, 5)), ("2026-08-29", (4, 4, 4)), ("2026-09-12", (3, 2, 3))] {
+                let a = try await AssessmentTests().newAssessment(ana, p, kind: "reEvaluation", on: date)
+                _ = try await ana.json(.POST, self.base(p) + "/assessments/\(a)/measures",
+                                       #"{"instrument":"PEG","items":{"pain":\#(items.0),"enjoyment":\#(items.1),"activity":\#(items.2)}}"#, expect: .created)
+            }
+            let progress = try await ana.json(.GET, self.base(p) + "/plans/\(plan["id"] as! String)/progress", expect: .ok)
+            let goal = (progress["goals"] as? [[String: Any]])?.first
+            let evaluation = goal?["evaluation"] as? [String: Any]
+            #expect((evaluation?["points"] as? [Any])?.count == 3)
+            #expect(evaluation?["status"] as? String == "met")            // PEG 2.67 ≤ target 3
+            #expect(evaluation?["targetReached"] as? Bool == true)
+        }
+    }
+}
