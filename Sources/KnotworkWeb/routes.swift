@@ -66,6 +66,8 @@ func routes(_ app: Application) throws {
             .require(.patient(.clinical))
     }
     chart.get("pain-maps", "compare", use: assessments.compare).require(.patient(.clinical))
+    chart.get("chart", use: assessments.chart).require(.patient(.clinical))
+    chart.get("progress-report", use: assessments.progressReport).require(.patient(.clinical))
     chart.post("safety", "screen", use: assessments.visitScreen).require(.patient(.clinical))
     chart.post("safety", "hold", "clear", use: assessments.clearHold).require(.patient(.clinical))
     chart.post("safety", "precautions", ":precautionID", "resolve", use: assessments.resolvePrecaution).require(.patient(.clinical))

@@ -137,28 +137,65 @@ enum CareActions {
         let entry = AuditEntry(.planRead, patientID: ctx.patientID, entity: "plan-progress:\(id.uuidString.lowercased())")
         return try await req.audit.read(req.auditActor, entry) { db in
             guard let stored = try await CareStore(database: db).plan(id, of: ctx.patientID) else { throw Abort(.notFound) }
-            let plan = stored.plan
-            let codes = Set(plan.goals.map { Self.entryCode($0.measure) })
-            let entries = try await AssessmentStore(database: db).series(of: ctx.patientID, codes: Array(codes), from: plan.start)
-            let goals = plan.goals.map { goal -> GoalProgressData in
-                guard let profile = goal.measure.profile(), let threshold = profile.meaningfulChange?.pointsThreshold else {
-                    return GoalProgressData(goal: goal, evaluation: nil, unavailable: "No meaningful change is known for this measure (§1.12); its values are shown without a status.")
-                }
-                let points = entries.filter { $0.code == Self.entryCode(goal.measure) }.compactMap { e -> ProgressPoint? in
-                    guard let value = Self.value(of: goal.measure, in: e) else { return nil }
-                    return ProgressPoint(date: e.recordedOn, value: value, sessionNumber: nil)
-                }
-                do {
-                    let evaluation = try GoalProgress.evaluate(baseline: goal.baseline, target: goal.target, direction: profile.direction,
-                                                               meaningfulChange: threshold, scale: profile.range, points: points)
-                    return GoalProgressData(goal: goal, evaluation: evaluation, unavailable: nil)
-                } catch let failure as ValidationFailure {
-                    return GoalProgressData(goal: goal, evaluation: nil, unavailable: failure.errors.map(\.message).joined(separator: "; "))
-                } catch {
-                    return GoalProgressData(goal: goal, evaluation: nil, unavailable: "could not be evaluated")
-                }
+            return (stored, try await Self.goalProgress(stored.plan, patientID: ctx.patientID, on: db))
+        }
+    }
+
+    /// The chart: the patient, the safety header, the current plan with each goal's progress, whether a re-evaluation
+    /// is due, and the timeline of assessments, notes and plan revisions (one audited read, a fixed number of queries).
+    struct ChartData: Sendable {
+        var patient: Patient
+        var safety: SafetyStatus
+        var plan: StoredPlan?
+        var revisions: [PlanRevision]
+        var goals: [GoalProgressData]
+        var assessments: [AssessmentHeader]
+        var notes: [StoredNote]
+        var due: [DueReason]
+    }
+
+    static func chart(on req: Request) async throws -> ChartData {
+        let ctx = try req.requirePatient()
+        let today = CalendarDate(req.now)
+        return try await req.audit.read(req.auditActor, AuditEntry(.planRead, patientID: ctx.patientID, entity: "chart")) { db in
+            let patient = try await AssessmentActions.patient(ctx.patientID, on: db)
+            let care = CareStore(database: db)
+            let plans = try await care.plans(of: ctx.patientID)
+            let plan = plans.first { !$0.plan.status.isFinal } ?? plans.first
+            let assessments = try await AssessmentStore(database: db).assessments(of: ctx.patientID)
+            let notes = try await care.notes(of: ctx.patientID, limit: 200)
+            var due: [DueReason] = []
+            if let plan, let last = assessments.last {
+                let visits = notes.filter { ($0.sessionStart.map(CalendarDate.init) ?? CalendarDate(year: 1900, month: 1, day: 1)!) > last.assessedOn }.count
+                due = (try? ReEvaluationDue.check(visitsSinceLast: visits, lastEvaluation: last.assessedOn, planEnd: plan.plan.endDate, today: today)) ?? []
             }
-            return (stored, goals)
+            return ChartData(patient: patient, safety: try await SafetyStore(database: db).status(of: ctx.patientID), plan: plan,
+                             revisions: plan == nil ? [] : try await care.revisions(of: plan!.id),
+                             goals: plan == nil ? [] : try await Self.goalProgress(plan!.plan, patientID: ctx.patientID, on: db),
+                             assessments: assessments, notes: notes, due: due)
+        }
+    }
+
+    static func goalProgress(_ plan: PlanOfCare, patientID: UUID, on db: any Database) async throws -> [GoalProgressData] {
+        let codes = Set(plan.goals.map { Self.entryCode($0.measure) })
+        let entries = try await AssessmentStore(database: db).series(of: patientID, codes: Array(codes), from: plan.start)
+        return plan.goals.map { goal -> GoalProgressData in
+            guard let profile = goal.measure.profile(), let threshold = profile.meaningfulChange?.pointsThreshold else {
+                return GoalProgressData(goal: goal, evaluation: nil, unavailable: "No meaningful change is known for this measure (§1.12); its values are shown without a status.")
+            }
+            let points = entries.filter { $0.code == Self.entryCode(goal.measure) }.compactMap { e -> ProgressPoint? in
+                guard let value = Self.value(of: goal.measure, in: e) else { return nil }
+                return ProgressPoint(date: e.recordedOn, value: value, sessionNumber: nil)
+            }
+            do {
+                let evaluation = try GoalProgress.evaluate(baseline: goal.baseline, target: goal.target, direction: profile.direction,
+                                                           meaningfulChange: threshold, scale: profile.range, points: points)
+                return GoalProgressData(goal: goal, evaluation: evaluation, unavailable: nil)
+            } catch let failure as ValidationFailure {
+                return GoalProgressData(goal: goal, evaluation: nil, unavailable: failure.errors.map(\.message).joined(separator: "; "))
+            } catch {
+                return GoalProgressData(goal: goal, evaluation: nil, unavailable: "could not be evaluated")
+            }
         }
     }
 

@@ -196,6 +196,23 @@ struct AssessmentController {
         }
     }
 
+    /// The chart (issue 4) and its printable progress report.
+    @Sendable func chart(req: Request) async throws -> Response {
+        let p = try req.requirePrincipal()
+        let data = try await CareActions.chart(on: req)
+        return Layout.response(Layout.page(PageContext(req, title: "Chart · \(data.patient.displayName)"),
+                                           ChartViews.chart(data, viewer: p.user, csrf: p.csrfToken, report: false),
+                                           .p(.class("entry-link"), .a(.class("button"), .id("open-report"), .href(Paths.progressReport(data.patient.id)),
+                                                                      .text("Progress report for the referring provider")))))
+    }
+
+    @Sendable func progressReport(req: Request) async throws -> Response {
+        let p = try req.requirePrincipal()
+        let data = try await CareActions.chart(on: req)
+        return Layout.response(Layout.page(PageContext(req, title: "Progress report · \(data.patient.displayName)"),
+                                           ChartViews.chart(data, viewer: p.user, csrf: p.csrfToken, report: true)))
+    }
+
     @Sendable func tasks(req: Request) async throws -> Response {
         let tasks = try await AssessmentActions.myTasks(on: req)
         return Layout.response(Layout.page(PageContext(req, title: "My tasks"), SafetyViews.tasks(tasks)))

@@ -63,6 +63,7 @@ public enum DemoClinic {
         // One of Ana's patients comes with three assessments, so that comparisons have something to show.
         if let first = try await PatientStore(database: app.db).find(recordNumber: "KW-000001"), let ana = byName["ana.lmt"] {
             try await DemoHistory.seed(patient: first, clinician: ana, size: .demo, today: CalendarDate(now), days: 120, on: app.db, now: now)
+            try await DemoHistory.plan(patient: first, clinician: ana, today: CalendarDate(now), days: 120, on: app.db, now: now)
         }
         try await AuditTrail(database: app.db, now: app.knotwork.clock.now)
             .record(.commandLine("demo"), AuditEntry(.userCreate, entity: "demo clinic", detail: "\(self.users.count) users, \(patients) patients"))

@@ -101,4 +101,31 @@ enum DemoHistory {
             }
         }
     }
+
+    /// An active plan of care starting at the first assessment, with goals on the measures the history records.
+    static func plan(patient: Patient, clinician: User, today: CalendarDate, days: Int, on db: any Database, now: Date) async throws {
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = TimeZone(identifier: "UTC")!
+        let start = CalendarDate(utc.date(from: DateComponents(year: today.year, month: today.month, day: today.day))!
+            .addingTimeInterval(-Double(days) * 86_400))
+        func day(_ offset: Int) -> String { CalendarDate(utc.date(from: DateComponents(year: start.year, month: start.month, day: start.day))!
+            .addingTimeInterval(Double(offset) * 86_400)).description }
+        var plan = try PlanOfCareInput(
+            problems: [ProblemInput(icd10: "M54.2", note: "Neck pain worse at the desk"), ProblemInput(icd10: "G44.229")],
+            goals: [GoalInput(description: "Less pain interference at work", measure: GoalMeasureInput(kind: "instrument", code: "PEG"),
+                              baseline: 6, target: 3, targetDate: day(120)),
+                    GoalInput(description: "Average pain over the week", measure: GoalMeasureInput(kind: "instrument", code: "NRS-WEEK"),
+                              baseline: 7, target: 3, targetDate: day(120))],
+            techniques: [PlannedTechniqueInput(technique: "myofascial-release", regions: ["neck-back.left", "shoulder-top.left"]),
+                         PlannedTechniqueInput(technique: "trigger-point-therapy", regions: ["shoulder-top.left", "occiput.left"])],
+            frequencyPerWeek: 1, durationWeeks: 20, start: start.description, reEvaluationDate: day(28),
+            endGoal: "Work a full day at the computer without a headache.",
+            dischargeCriteria: "PEG 3 or less on two visits in a row, or a plateau over two re-evaluations.",
+            homeCare: [HomeCareItemInput(factor: "workstation", instruction: "Raise the monitor to eye level."),
+                       HomeCareItemInput(factor: "posture", instruction: "Chin tucks, 10 times every hour at the desk.")]
+        ).validated(today: today, birthDate: patient.dateOfBirth, techniques: TechniqueCatalog.standard)
+        plan.status = .active
+        _ = try await CareStore(database: db).createPlan(plan, patientID: patient.id,
+                                                         by: Recorder(userID: clinician.id, name: clinician.displayName), at: now)
+    }
 }

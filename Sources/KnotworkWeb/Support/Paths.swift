@@ -40,6 +40,8 @@ enum Paths {
     static func visitScreen(_ patientID: UUID) -> String { self.patient(patientID) + "/safety/screen" }
     static func clearHold(_ patientID: UUID) -> String { self.patient(patientID) + "/safety/hold/clear" }
     static func resolvePrecaution(_ patientID: UUID, _ id: UUID) -> String { self.patient(patientID) + "/safety/precautions/\(id.uuidString.lowercased())/resolve" }
+    static func chart(_ patientID: UUID) -> String { self.patient(patientID) + "/chart" }
+    static func progressReport(_ patientID: UUID) -> String { self.patient(patientID) + "/progress-report" }
     static let tasks = "/tasks"
     static let adminSafetyRules = "/admin/safety-rules"
     static let painMapScript = "/static/painmap.js"

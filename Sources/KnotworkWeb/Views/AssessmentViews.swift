@@ -6,7 +6,7 @@ import Plot
 /// The assessment pages. Every number shown comes from KnotworkCore (scores, bands, norms, thresholds),
 /// with its source printed beside it.
 enum AssessmentViews {
-    enum ChartPage { case overview, assessments, compare }
+    enum ChartPage { case overview, chart, assessments, compare }
 
     static func chartNav(_ patientID: UUID, current: ChartPage) -> Node<HTML.BodyContext> {
         func item(_ page: ChartPage, _ href: String, _ label: String) -> Node<HTML.ListContext> {
@@ -15,6 +15,7 @@ enum AssessmentViews {
         return .nav(
             .class("chart-nav"), .attribute(named: "aria-label", value: "Chart"),
             .ul(item(.overview, Paths.patient(patientID), "Overview"),
+                item(.chart, Paths.chart(patientID), "Chart and progress"),
                 item(.assessments, Paths.assessments(patientID), "Assessments"),
                 item(.compare, Paths.comparePainMaps(patientID), "Compare pain maps"))
         )

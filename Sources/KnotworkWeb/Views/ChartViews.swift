@@ -1,0 +1,133 @@
+import Foundation
+import KnotworkCore
+import KnotworkStore
+import Plot
+
+/// The patient's chart (issue 4): the header (precautions, hold, active plan, next re-evaluation, each goal with a
+/// small trend line), each goal's progress chart with its text equivalent, and the timeline. The progress report is
+/// the same content laid out for paper.
+enum ChartViews {
+    static func statusText(_ s: ProgressStatus) -> String {
+        switch s {
+        case .notStarted: "not started"
+        case .noMeaningfulChange: "no meaningful change yet"
+        case .improving: "improving"
+        case .met: "met"
+        case .worsening: "worsening"
+        case .plateau: "plateau"
+        }
+    }
+
+    static func series(_ g: CareActions.GoalProgressData) -> ProgressChartSVG.Series? {
+        guard let profile = g.goal.measure.profile() else { return nil }
+        return ProgressChartSVG.Series(label: g.goal.measure.label, unit: profile.unit, points: g.evaluation?.points ?? [],
+                                       range: profile.range, higherIsBetter: profile.direction == .higherIsBetter)
+    }
+
+    static func dueText(_ due: [DueReason]) -> String? {
+        guard !due.isEmpty else { return nil }
+        return "Re-evaluation and progress report due: " + due.map { reason -> String in
+            switch reason {
+            case .visits(let count, let every): "\(count) visits since the last evaluation (every \(every))"
+            case .days(let elapsed, let every): "\(elapsed) days since the last evaluation (every \(every))"
+            case .planEnd(let date): "the plan ends \(date)"
+            }
+        }.joined(separator: "; ") + "."
+    }
+
+    static func chart(_ d: CareActions.ChartData, viewer: User, csrf: String?, report: Bool) -> Node<HTML.BodyContext> {
+        let pid = d.patient.id
+        return .group(
+            .div(.class("page-title"), .h1(txt((report ? "Progress report · " : "Chart · ") + d.patient.displayName))),
+            .p(.class("record-meta"), txt("Record \(d.patient.recordNumber) · born \(d.patient.dateOfBirth)")),
+            report ? .empty : SafetyViews.banner(d.safety, patientID: pid, viewer: viewer, csrf: csrf),
+            report ? .empty : AssessmentViews.chartNav(pid, current: .chart),
+            .unwrap(self.dueText(d.due)) { .p(.id("re-evaluation-due"), .class("notice"), .attribute(named: "role", value: "status"), .text($0)) },
+            .section(
+                .id("plan"), .attribute(named: "aria-labelledby", value: "plan-heading"),
+                .h2(.id("plan-heading"), .text("Plan of care")),
+                .unwrap(d.plan) { p in self.planSummary(p, revisions: d.revisions) },
+                .if(d.plan == nil, .p(.text("No plan of care yet. Plans are created through the API for now (POST /api/v1/patients/{id}/plans).")))
+            ),
+            .if(!d.goals.isEmpty, .section(
+                .id("goals"), .attribute(named: "aria-labelledby", value: "goals-heading"),
+                .h2(.id("goals-heading"), .text("Goals")),
+                .ul(.class("goal-list"), .forEach(Array(d.goals.enumerated())) { i, g in
+                    .li(
+                        .attribute(named: "data-goal", value: "\(i)"),
+                        .strong(txt(g.goal.description)), .text(" · "), txt(g.goal.measure.label),
+                        .text(" · baseline \(AssessmentViews.num(g.goal.baseline)) → target \(AssessmentViews.num(g.goal.target)) by \(g.goal.targetDate) · "),
+                        .strong(.class("goal-status"), .text(g.evaluation.map { self.statusText($0.status) } ?? "no status")),
+                        .unwrap(g.evaluation?.plateau) { _ in .text(" — re-evaluate, change the technique mix, refer to a team member, or discharge") },
+                        .unwrap(g.evaluation?.suggestion) { _ in .text(" — goal met: consider discharge or maintenance") },
+                        .unwrap(self.series(g)) { s in
+                            .span(.class("sparkline"), .raw(ProgressChartSVG.sparkline(s, title: "Trend of \(g.goal.measure.label)", idPrefix: "spark-\(i)-")))
+                        }
+                    )
+                })
+            )),
+            .forEach(Array(d.goals.enumerated())) { i, g in
+                .section(
+                    .class("goal-chart"), .id("goal-\(i)"),
+                    .h3(txt("\(g.goal.description) (\(g.goal.measure.label))")),
+                    .unwrap(g.unavailable) { .p(.class("hint"), txt($0)) },
+                    .unwrap(self.series(g)) { s in
+                        .group(
+                            .div(.class("pc-wrap"), .raw(ProgressChartSVG.goal(
+                                s, baseline: g.goal.baseline, target: g.goal.target, band: g.evaluation?.band,
+                                plateau: g.evaluation?.plateau?.windows.first.map { ($0.from, $0.to) },
+                                title: "\(g.goal.measure.label) over time",
+                                description: "Baseline \(AssessmentViews.num(g.goal.baseline)), target \(AssessmentViews.num(g.goal.target)); status: \(g.evaluation.map { self.statusText($0.status) } ?? "none").",
+                                idPrefix: "goal-\(i)-"))),
+                            .raw(ProgressChartSVG.table(s, baseline: g.goal.baseline, caption: "\(g.goal.measure.label): values since the plan's start", id: "goal-\(i)-table"))
+                        )
+                    }
+                )
+            },
+            report ? .empty : self.timeline(d)
+        )
+    }
+
+    static func planSummary(_ p: StoredPlan, revisions: [PlanRevision]) -> Node<HTML.BodyContext> {
+        let plan = p.plan
+        return .group(
+            .dl(
+                .dt(.text("Status")), .dd(.id("plan-status"), .text(plan.status.label)),
+                .dt(.text("Problems")), .dd(txt(plan.problems.map { $0.icd10 + (ICD10Catalog.code($0.icd10).map { " \($0.description)" } ?? "") }.joined(separator: "; "))),
+                .dt(.text("Frequency")), .dd(.text("\(AssessmentViews.num(plan.frequencyPerWeek)) a week for \(plan.durationWeeks) weeks (\(plan.plannedVisits) visits), \(plan.start) to \(plan.endDate)")),
+                .dt(.text("Re-evaluation")), .dd(.text(plan.reEvaluationDate.description)),
+                .dt(.text("Techniques")), .dd(txt(plan.techniques.map { "\($0.technique.label): " + $0.regions.map(\.name).joined(separator: ", ") }.joined(separator: "; "))),
+                .dt(.text("End goal")), .dd(txt(plan.endGoal)),
+                .dt(.text("Discharge criteria")), .dd(txt(plan.dischargeCriteria)),
+                .dt(.text("Home care")), .dd(txt(plan.homeCare.map(\.instruction).joined(separator: "; "))),
+                .dt(.text("Certification")), .dd(txt(p.certification.map { "Signed by \($0.providerName) on \(CalendarDate($0.signedAt)) for \($0.period.lowerBound) to \($0.period.upperBound)" } ?? "Not certified")),
+                .dt(.text("Revision")), .dd(.text("\(p.revision)"))
+            )
+        )
+    }
+
+    static func timeline(_ d: CareActions.ChartData) -> Node<HTML.BodyContext> {
+        enum Item { case assessment(AssessmentHeader), note(StoredNote), revision(PlanRevision) }
+        var items: [(CalendarDate, Item)] = d.assessments.map { ($0.assessedOn, .assessment($0)) }
+        items += d.notes.map { (CalendarDate($0.sessionStart ?? $0.createdAt), .note($0)) }
+        items += d.revisions.map { (CalendarDate($0.at), .revision($0)) }
+        items.sort { $0.0 > $1.0 }
+        return .section(
+            .id("timeline"), .attribute(named: "aria-labelledby", value: "timeline-heading"),
+            .h2(.id("timeline-heading"), .text("Timeline")),
+            .if(items.isEmpty, .p(.text("Nothing recorded yet."))),
+            .ol(.class("timeline"), .forEach(items) { date, item in
+                switch item {
+                case .assessment(let a):
+                    return .li(.text("\(date) · "), .a(.href(Paths.assessment(d.patient.id, a.id)), .text(a.kind.label)), txt(" · " + a.clinicianName))
+                case .note(let n):
+                    return .li(.text("\(date) · \(n.kind == "discharge" ? "Discharge summary" : "Session note") · "), txt(n.authorName),
+                               .text(n.isSigned ? " · signed" + (n.late ? " (late entry)" : "") : " · draft, not signed"))
+                case .revision(let r):
+                    return .li(.text("\(date) · Plan revision \(r.number)"), txt(r.changes.isEmpty ? " · created" : " · " + r.changes.map(\.summary).joined(separator: "; ")),
+                               txt(" · " + r.by))
+                }
+            })
+        )
+    }
+}
