@@ -156,4 +156,42 @@ import VaporTesting
             #expect(!report.body.string.contains("id=\"timeline\""))
         }
     }
+
+    @Test func theTabletNoteFormSavesADraftSignsItOnceAndTakesAddenda() async throws {
+        try await withClinic { clinic in
+            let p = clinic.anaPatient!
+            let s = try await clinic.signIn("ana.lmt")
+            let t = try clinic.tester
+            let form = try await t.sendRequest(.GET, "/patients/\(p.id)/notes/new", headers: s.headers)
+            #expect(form.status == .ok)
+            #expect(form.body.string.contains("id=\"note-form\""))
+            let fields: [(String, String)] = [
+                ("idempotencyKey", "tablet-1"), ("painToday", "6"), ("changesSinceLast", "better"),
+                ("timeIn", "2026-09-21T08:00"), ("timeOut", "2026-09-21T09:00"),
+                ("interventions[0][technique]", "myofascial-release"), ("interventions[0][regions]", "neck-back.left"),
+                ("interventions[0][regions]", "shoulder-top.left"), ("interventions[0][minutes]", "40"), ("interventions[0][pressure]", "moderate"),
+                ("triggerPoints[0][muscle]", "upper-trapezius"), ("triggerPoints[0][side]", "left"), ("triggerPoints[0][before]", "3"),
+                ("triggerPoints[0][after]", "1"), ("painAfter", "3"), ("homeCare", "Chin tucks hourly"), ("intent", "sign"),
+            ]
+            let (h, b) = s.form(fields)
+            let signed = try await t.sendRequest(.POST, "/patients/\(p.id)/notes", headers: h, body: b)
+            #expect(signed.status == .seeOther)
+            let page = try #require(signed.headers.first(name: .location))
+            let shown = try await t.sendRequest(.GET, page, headers: s.headers)
+            #expect(shown.body.string.contains("verified."))
+            #expect(shown.body.string.contains("6 before, 3 after"))
+            // The same submit again (a dropped connection) leads to the same note and creates nothing.
+            let (h2, b2) = s.form(fields)
+            let again = try await t.sendRequest(.POST, "/patients/\(p.id)/notes", headers: h2, body: b2)
+            #expect(again.headers.first(name: .location) == page)
+            #expect(try await CareStore(database: clinic.app.db).notes(of: p.id).count == 1)
+            let (ah, ab) = s.form([("text", "Called next day: no soreness.")])
+            #expect(try await t.sendRequest(.POST, page + "/addenda", headers: ah, body: ab).status == .seeOther)
+            #expect(try await t.sendRequest(.GET, page, headers: s.headers).body.string.contains("no soreness"))
+            // The chart's timeline links the note; the new-note form copies its treatment forward.
+            #expect(try await t.sendRequest(.GET, "/patients/\(p.id)/chart", headers: s.headers).body.string.contains(page))
+            let next = try await t.sendRequest(.GET, "/patients/\(p.id)/notes/new", headers: s.headers)
+            #expect(next.body.string.contains("Copied forward from the last signed note"))
+        }
+    }
 }

@@ -217,6 +217,36 @@ enum CareActions {
 
     // MARK: notes
 
+    /// What the note pages need: the patient, the pre-session check, the current plan, the last signed note (to copy
+    /// forward) and, for an existing note, the note and its addenda. One audited read.
+    struct NoteContext: Sendable {
+        var patient: Patient
+        var safety: SafetyStatus
+        var plan: StoredPlan?
+        var lastSigned: StoredNote?
+        var note: StoredNote?
+        var addenda: [StoredAddendum]
+    }
+
+    static func noteContext(_ noteID: UUID?, on req: Request) async throws -> NoteContext {
+        let ctx = try req.requirePatient()
+        let entity = noteID.map { "note:\($0.uuidString.lowercased())" } ?? "note form"
+        return try await req.audit.read(req.auditActor, AuditEntry(.noteRead, patientID: ctx.patientID, entity: entity)) { db in
+            let care = CareStore(database: db)
+            let patient = try await AssessmentActions.patient(ctx.patientID, on: db)
+            var note: StoredNote?
+            if let noteID {
+                guard let found = try await care.note(noteID, of: ctx.patientID) else { throw Abort(.notFound) }
+                note = found
+            }
+            let plans = try await care.plans(of: ctx.patientID)
+            return NoteContext(patient: patient, safety: try await SafetyStore(database: db).status(of: ctx.patientID),
+                               plan: plans.first { !$0.plan.status.isFinal },
+                               lastSigned: noteID == nil ? try await care.notes(of: ctx.patientID, limit: 20).first(where: \.isSigned) : nil,
+                               note: note, addenda: noteID == nil ? [] : try await care.addenda(of: noteID!))
+        }
+    }
+
     struct NoteRequest: Content {
         var idempotencyKey: String?
         var planId: UUID?

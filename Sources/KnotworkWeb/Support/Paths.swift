@@ -42,6 +42,9 @@ enum Paths {
     static func resolvePrecaution(_ patientID: UUID, _ id: UUID) -> String { self.patient(patientID) + "/safety/precautions/\(id.uuidString.lowercased())/resolve" }
     static func chart(_ patientID: UUID) -> String { self.patient(patientID) + "/chart" }
     static func progressReport(_ patientID: UUID) -> String { self.patient(patientID) + "/progress-report" }
+    static func notes(_ patientID: UUID) -> String { self.patient(patientID) + "/notes" }
+    static func newNote(_ patientID: UUID) -> String { self.notes(patientID) + "/new" }
+    static func note(_ patientID: UUID, _ id: UUID) -> String { self.notes(patientID) + "/\(id.uuidString.lowercased())" }
     static let tasks = "/tasks"
     static let adminSafetyRules = "/admin/safety-rules"
     static let painMapScript = "/static/painmap.js"

@@ -42,6 +42,7 @@ enum ChartViews {
             .p(.class("record-meta"), txt("Record \(d.patient.recordNumber) · born \(d.patient.dateOfBirth)")),
             report ? .empty : SafetyViews.banner(d.safety, patientID: pid, viewer: viewer, csrf: csrf),
             report ? .empty : AssessmentViews.chartNav(pid, current: .chart),
+            report ? .empty : .p(.class("entry-link"), .a(.class("button primary"), .id("new-note"), .href(Paths.newNote(pid)), .text("New session note"))),
             .unwrap(self.dueText(d.due)) { .p(.id("re-evaluation-due"), .class("notice"), .attribute(named: "role", value: "status"), .text($0)) },
             .section(
                 .id("plan"), .attribute(named: "aria-labelledby", value: "plan-heading"),
@@ -121,7 +122,8 @@ enum ChartViews {
                 case .assessment(let a):
                     return .li(.text("\(date) · "), .a(.href(Paths.assessment(d.patient.id, a.id)), .text(a.kind.label)), txt(" · " + a.clinicianName))
                 case .note(let n):
-                    return .li(.text("\(date) · \(n.kind == "discharge" ? "Discharge summary" : "Session note") · "), txt(n.authorName),
+                    return .li(.text("\(date) · "), .a(.href(Paths.note(d.patient.id, n.id)), .text(n.kind == "discharge" ? "Discharge summary" : "Session note")),
+                               txt(" · " + n.authorName),
                                .text(n.isSigned ? " · signed" + (n.late ? " (late entry)" : "") : " · draft, not signed"))
                 case .revision(let r):
                     return .li(.text("\(date) · Plan revision \(r.number)"), txt(r.changes.isEmpty ? " · created" : " · " + r.changes.map(\.summary).joined(separator: "; ")),

@@ -1,0 +1,96 @@
+import Foundation
+import KnotworkCore
+import KnotworkStore
+import Plot
+import Vapor
+
+/// The session-note pages: a new note (copied forward from the last signed one), saving a draft or signing it,
+/// the signed note with its addenda.
+struct NoteController {
+    static func noteID(_ req: Request) throws -> UUID {
+        guard let id = req.parameters.get("noteID", as: UUID.self) else { throw Abort(.notFound) }
+        return id
+    }
+
+    @Sendable func new(req: Request) async throws -> Response {
+        let p = try req.requirePrincipal()
+        let c = try await CareActions.noteContext(nil, on: req)
+        // Copy forward: the last signed note's treatment, without its times, pain scores or acknowledgements.
+        var copied: SessionNoteInput?
+        if let last = c.lastSigned, let note = try? last.decode(SessionNote.self) {
+            copied = SessionNoteInput(
+                interventions: note.interventions.map { .init(technique: $0.technique, regions: $0.regions.map(\.code), minutes: $0.minutes,
+                                                              pressure: $0.pressure.rawValue) },
+                triggerPointsTreated: note.triggerPointsTreated.map { .init(muscle: $0.muscle, side: $0.side.rawValue) },
+                homeCare: note.homeCare)
+        }
+        let html = Layout.page(PageContext(req, title: "Session note · \(c.patient.displayName)"),
+                               NoteViews.newPage(c, input: copied, key: UUID().uuidString.lowercased(), copied: copied != nil, errors: [],
+                                                 csrf: p.csrfToken, viewer: p.user))
+        return Layout.response(html)
+    }
+
+    /// Saves the draft (always, so nothing typed is lost) and, when asked, signs it.
+    @Sendable func save(req: Request) async throws -> Response {
+        let p = try req.requirePrincipal()
+        let ctx = try req.requirePatient()
+        let form = FormFields(req)
+        let key = form["idempotencyKey"] ?? ""
+        func again(_ errors: [FieldError], _ input: SessionNoteInput?) async throws -> Response {
+            let c = try await CareActions.noteContext(nil, on: req)
+            let html = Layout.page(PageContext(req, title: "Session note · \(c.patient.displayName)"),
+                                   NoteViews.newPage(c, input: input, key: key, copied: false, errors: errors, csrf: p.csrfToken, viewer: p.user))
+            return Layout.response(html, status: .unprocessableEntity)
+        }
+        let input: SessionNoteInput
+        do {
+            input = try NoteForms.note(form)
+        } catch let v as ValidationFailure {
+            return try await again(v.errors, nil)
+        }
+        let request = CareActions.NoteRequest(idempotencyKey: key, planId: form["planId"].flatMap(UUID.init(uuidString:)), kind: "session", note: input)
+        let note: StoredNote
+        do {
+            note = try await CareActions.saveDraft(request, on: req).note
+        } catch let v as ValidationFailure {
+            return try await again(v.errors, input)
+        }
+        if note.isSigned || form["intent"] != "sign" {
+            return req.redirect(to: Paths.note(ctx.patientID, note.id) + (note.isSigned ? "" : "?saved=1"), redirectType: .normal)
+        }
+        do {
+            _ = try await CareActions.sign(note.id, on: req)
+            return req.redirect(to: Paths.note(ctx.patientID, note.id), redirectType: .normal)
+        } catch let v as ValidationFailure {
+            return try await again(v.errors, input)
+        }
+    }
+
+    @Sendable func show(req: Request) async throws -> Response {
+        try await self.showPage(req, errors: [])
+    }
+
+    func showPage(_ req: Request, errors: [FieldError]) async throws -> Response {
+        let p = try req.requirePrincipal()
+        let c = try await CareActions.noteContext(try Self.noteID(req), on: req)
+        guard let note = c.note else { throw Abort(.notFound) }
+        let body: Node<HTML.BodyContext> = note.isSigned
+            ? NoteViews.signedPage(c, note: note, addenda: c.addenda, errors: errors, csrf: p.csrfToken, viewer: p.user)
+            : NoteViews.newPage(c, input: try? note.decode(SessionNoteInput.self), key: note.idempotencyKey, copied: false, errors: errors,
+                                csrf: p.csrfToken, viewer: p.user)
+        let saved = (try? req.query.get(String.self, at: "saved")) == "1"
+        return Layout.response(Layout.page(PageContext(req, title: "Session note · \(c.patient.displayName)", flash: saved ? "Draft saved." : nil), body),
+                               status: errors.isEmpty ? .ok : .unprocessableEntity)
+    }
+
+    @Sendable func addAddendum(req: Request) async throws -> Response {
+        let ctx = try req.requirePatient()
+        let id = try Self.noteID(req)
+        do {
+            _ = try await CareActions.addAddendum(id, SessionNoteAddendumInput(text: FormFields(req)["text"]), on: req)
+            return req.redirect(to: Paths.note(ctx.patientID, id) + "#addenda", redirectType: .normal)
+        } catch let v as ValidationFailure {
+            return try await self.showPage(req, errors: v.errors)
+        }
+    }
+}
