@@ -194,4 +194,41 @@ import VaporTesting
             #expect(next.body.string.contains("Copied forward from the last signed note"))
         }
     }
+
+    @Test func thePlanFormCreatesADraftThenRevisionsStatusAndCertification() async throws {
+        try await withClinic { clinic in
+            let p = clinic.anaPatient!
+            let s = try await clinic.signIn("ana.lmt")
+            let t = try clinic.tester
+            #expect(try await t.sendRequest(.GET, "/patients/\(p.id)/plans/new", headers: s.headers).body.string.contains("id=\"plan-form\""))
+            var fields: [(String, String)] = [
+                ("problems[0][icd10]", "M54.5"), ("goals[0][description]", "Less pain interference"), ("goals[0][measure]", "instrument:PEG"),
+                ("goals[0][baseline]", "6"), ("goals[0][target]", "3"), ("goals[0][targetDate]", "2026-11-01"),
+                ("goals[1][description]", "Reach the top shelf"), ("goals[1][measure]", "rom:shoulder/flexion/left"),
+                ("goals[1][baseline]", "120"), ("goals[1][target]", "170"), ("goals[1][targetDate]", "2026-11-01"),
+                ("techniques[0][technique]", "myofascial-release"), ("techniques[0][regions]", "neck-back.left"),
+                ("frequencyPerWeek", "1"), ("durationWeeks", "8"), ("start", "2026-09-01"), ("reEvaluationDate", "2026-09-29"),
+                ("endGoal", "Drive without neck pain."), ("dischargeCriteria", "PEG 3 or less."),
+                ("homeCare[0][factor]", "workstation"), ("homeCare[0][instruction]", "Raise the monitor."),
+            ]
+            let (bh, bb) = s.form(fields)
+            let bad = try await t.sendRequest(.POST, "/patients/\(p.id)/plans", headers: bh, body: bb)
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.body.string.contains("M54.5 is not valid for dates of service from 2021-10-01"))
+            fields[0] = ("problems[0][icd10]", "M54.2")
+            let (h, b) = s.form(fields)
+            let created = try await t.sendRequest(.POST, "/patients/\(p.id)/plans", headers: h, body: b)
+            #expect(created.status == .seeOther)
+            let page = String(try #require(created.headers.first(name: .location)).split(separator: "?")[0])
+            let (sh, sb) = s.form([("status", "active")])
+            #expect(try await t.sendRequest(.POST, page + "/status", headers: sh, body: sb).status == .seeOther)
+            let shown = try await t.sendRequest(.GET, page, headers: s.headers).body.string
+            #expect(shown.contains("id=\"plan-status\">Active<"))
+            #expect(shown.contains("Reach the top shelf"))
+            let max = try await clinic.signIn("max.md")
+            let (ch, cb) = max.form([])
+            #expect(try await t.sendRequest(.POST, page + "/certify", headers: ch, body: cb).status == .seeOther)
+            #expect(try await t.sendRequest(.GET, page, headers: s.headers).body.string.contains("Signed by Max.Md"))
+        }
+    }
 }

@@ -122,6 +122,41 @@ enum CareActions {
         }
     }
 
+    /// What the plan pages need: the patient, the safety header, the patient's PSFS activities (goal measures) and the
+    /// home care the latest root-cause hypothesis suggests. One audited read.
+    struct PlanContext: Sendable {
+        var patient: Patient
+        var safety: SafetyStatus
+        var psfsActivities: [String]
+        var suggestedHomeCare: [HomeCareItem]
+        var today: CalendarDate
+        var plan: StoredPlan?
+        var revisions: [PlanRevision]
+    }
+
+    static func planContext(_ planID: UUID?, on req: Request) async throws -> PlanContext {
+        let ctx = try req.requirePatient()
+        let today = CalendarDate(req.now)
+        let entity = planID.map { "plan:\($0.uuidString.lowercased())" } ?? "plan form"
+        return try await req.audit.read(req.auditActor, AuditEntry(.planRead, patientID: ctx.patientID, entity: entity)) { db in
+            let store = AssessmentStore(database: db)
+            let patient = try await AssessmentActions.patient(ctx.patientID, on: db)
+            let psfs = try await store.latest(.measure, of: ctx.patientID, code: "PSFS").first.map { try $0.decode(MeasureResult.self) }
+            let cause = try await store.latest(.rootCause, of: ctx.patientID).first.map { try $0.decode(RootCauseHypothesis.self) }
+            var plan: StoredPlan?
+            var revisions: [PlanRevision] = []
+            if let planID {
+                guard let found = try await CareStore(database: db).plan(planID, of: ctx.patientID) else { throw Abort(.notFound) }
+                plan = found
+                revisions = try await CareStore(database: db).revisions(of: planID)
+            }
+            return PlanContext(patient: patient, safety: try await SafetyStore(database: db).status(of: ctx.patientID),
+                               psfsActivities: psfs?.value.answers.activities.map(\.name) ?? [],
+                               suggestedHomeCare: cause.map { HomeCareItem.suggested(from: $0.value) } ?? [], today: today,
+                               plan: plan, revisions: revisions)
+        }
+    }
+
     // MARK: progress
 
     struct GoalProgressData: Sendable {

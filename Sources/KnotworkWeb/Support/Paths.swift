@@ -45,6 +45,9 @@ enum Paths {
     static func notes(_ patientID: UUID) -> String { self.patient(patientID) + "/notes" }
     static func newNote(_ patientID: UUID) -> String { self.notes(patientID) + "/new" }
     static func note(_ patientID: UUID, _ id: UUID) -> String { self.notes(patientID) + "/\(id.uuidString.lowercased())" }
+    static func plans(_ patientID: UUID) -> String { self.patient(patientID) + "/plans" }
+    static func newPlan(_ patientID: UUID) -> String { self.plans(patientID) + "/new" }
+    static func plan(_ patientID: UUID, _ id: UUID) -> String { self.plans(patientID) + "/\(id.uuidString.lowercased())" }
     static let tasks = "/tasks"
     static let adminSafetyRules = "/admin/safety-rules"
     static let painMapScript = "/static/painmap.js"

@@ -47,8 +47,12 @@ enum ChartViews {
             .section(
                 .id("plan"), .attribute(named: "aria-labelledby", value: "plan-heading"),
                 .h2(.id("plan-heading"), .text("Plan of care")),
-                .unwrap(d.plan) { p in self.planSummary(p, revisions: d.revisions) },
-                .if(d.plan == nil, .p(.text("No plan of care yet. Plans are created through the API for now (POST /api/v1/patients/{id}/plans).")))
+                .unwrap(d.plan) { p in .group(self.planSummary(p, revisions: d.revisions),
+                                               report ? .empty : .p(.class("entry-link"), .a(.class("button"), .id("open-plan"), .href(Paths.plan(d.patient.id, p.id)),
+                                                                                        .text("Open the plan: revise, status, certification")))) },
+                .if(d.plan == nil, .p(.text("No plan of care yet."))),
+                .if(!report && (d.plan == nil || d.plan!.plan.status.isFinal),
+                    .p(.class("entry-link"), .a(.class("button primary"), .id("new-plan"), .href(Paths.newPlan(d.patient.id)), .text("New plan of care"))))
             ),
             .if(!d.goals.isEmpty, .section(
                 .id("goals"), .attribute(named: "aria-labelledby", value: "goals-heading"),

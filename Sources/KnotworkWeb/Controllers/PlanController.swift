@@ -1,0 +1,80 @@
+import Foundation
+import KnotworkCore
+import KnotworkStore
+import Plot
+import Vapor
+
+/// The plan-of-care pages: create (a draft), revise (a new revision), move its status, certify.
+struct PlanController {
+    static func planID(_ req: Request) throws -> UUID {
+        guard let id = req.parameters.get("planID", as: UUID.self) else { throw Abort(.notFound) }
+        return id
+    }
+
+    @Sendable func new(req: Request) async throws -> Response {
+        try await self.newPage(req, errors: [], form: nil)
+    }
+
+    func newPage(_ req: Request, errors: [FieldError], form: FormFields?) async throws -> Response {
+        let p = try req.requirePrincipal()
+        let c = try await CareActions.planContext(nil, on: req)
+        return Layout.response(Layout.page(PageContext(req, title: "New plan of care · \(c.patient.displayName)"),
+                                           PlanViews.newPage(c, errors: errors, form: form, csrf: p.csrfToken, viewer: p.user)),
+                               status: errors.isEmpty ? .ok : .unprocessableEntity)
+    }
+
+    @Sendable func create(req: Request) async throws -> Response {
+        let ctx = try req.requirePatient()
+        let form = FormFields(req)
+        do {
+            let plan = try await CareActions.createPlan(try PlanForms.plan(form), on: req)
+            return req.redirect(to: Paths.plan(ctx.patientID, plan.id) + "?saved=1", redirectType: .normal)
+        } catch let v as ValidationFailure {
+            return try await self.newPage(req, errors: v.errors, form: form)
+        }
+    }
+
+    @Sendable func show(req: Request) async throws -> Response {
+        try await self.page(req, errors: [], form: nil)
+    }
+
+    func page(_ req: Request, errors: [FieldError], form: FormFields?) async throws -> Response {
+        let p = try req.requirePrincipal()
+        let c = try await CareActions.planContext(try Self.planID(req), on: req)
+        guard let plan = c.plan else { throw Abort(.notFound) }
+        let saved = (try? req.query.get(String.self, at: "saved")) == "1"
+        return Layout.response(Layout.page(PageContext(req, title: "Plan of care · \(c.patient.displayName)", flash: saved ? "Saved." : nil),
+                                           PlanViews.page(c, plan: plan, revisions: c.revisions, errors: errors, form: form, csrf: p.csrfToken, viewer: p.user)),
+                               status: errors.isEmpty ? .ok : .unprocessableEntity)
+    }
+
+    @Sendable func revise(req: Request) async throws -> Response {
+        let ctx = try req.requirePatient()
+        let id = try Self.planID(req)
+        let form = FormFields(req)
+        do {
+            _ = try await CareActions.revisePlan(id, try PlanForms.plan(form), on: req)
+            return req.redirect(to: Paths.plan(ctx.patientID, id) + "?saved=1", redirectType: .normal)
+        } catch let v as ValidationFailure {
+            return try await self.page(req, errors: v.errors, form: form)
+        }
+    }
+
+    @Sendable func moveStatus(req: Request) async throws -> Response {
+        let ctx = try req.requirePatient()
+        let id = try Self.planID(req)
+        do {
+            _ = try await CareActions.moveStatus(id, to: FormFields(req)["status"], on: req)
+            return req.redirect(to: Paths.plan(ctx.patientID, id) + "?saved=1", redirectType: .normal)
+        } catch let v as ValidationFailure {
+            return try await self.page(req, errors: v.errors, form: nil)
+        }
+    }
+
+    @Sendable func certify(req: Request) async throws -> Response {
+        let ctx = try req.requirePatient()
+        let id = try Self.planID(req)
+        _ = try await CareActions.certify(id, on: req)
+        return req.redirect(to: Paths.plan(ctx.patientID, id) + "?saved=1", redirectType: .normal)
+    }
+}
