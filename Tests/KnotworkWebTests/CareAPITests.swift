@@ -231,4 +231,34 @@ import VaporTesting
             #expect(try await t.sendRequest(.GET, page, headers: s.headers).body.string.contains("Signed by Max.Md"))
         }
     }
+
+    @Test func theDischargeSummaryIsDraftedFromTheDataSignedAndClosesThePlan() async throws {
+        try await withClinic { clinic in
+            let ana = try await API(clinic, "ana.lmt")
+            let p = clinic.anaPatient!
+            let plan = try await ana.json(.POST, self.base(p) + "/plans", Self.plan, expect: .created)
+            _ = try await ana.json(.POST, self.base(p) + "/plans/\(plan["id"] as! String)/status", #"{"status":"active"}"#, expect: .ok)
+            let a = try await AssessmentTests().newAssessment(ana, p, kind: "reEvaluation", on: "2026-09-10")
+            _ = try await ana.json(.POST, self.base(p) + "/assessments/\(a)/measures", #"{"instrument":"PEG","items":{"pain":2,"enjoyment":2,"activity":3}}"#,
+                                   expect: .created)
+            let s = try await clinic.signIn("ana.lmt")
+            let t = try clinic.tester
+            #expect(try await t.sendRequest(.GET, "/patients/\(p.id)/discharge", headers: s.headers).body.string.contains("id=\"discharge-draft\""))
+            let (dh, db) = s.form([])
+            #expect(try await t.sendRequest(.POST, "/patients/\(p.id)/discharge/draft", headers: dh, body: db).status == .seeOther)
+            let page = try await t.sendRequest(.GET, "/patients/\(p.id)/discharge", headers: s.headers).body.string
+            #expect(page.contains("id=\"discharge-goals\""))
+            #expect(page.contains(">2.33<"))                                     // the PEG's final value
+            let note = try #require(try await CareStore(database: clinic.app.db).notes(of: p.id).first { $0.kind == "discharge" })
+            let (eh, eb) = s.form([("noteId", note.id.uuidString), ("reason", "goalsMet"), ("summary", "")])
+            #expect(try await t.sendRequest(.POST, "/patients/\(p.id)/discharge", headers: eh, body: eb).status == .unprocessableEntity)
+            let (sh, sb) = s.form([("noteId", note.id.uuidString), ("reason", "goalsMet"), ("summary", "Goal met; home program continues.")])
+            #expect(try await t.sendRequest(.POST, "/patients/\(p.id)/discharge", headers: sh, body: sb).status == .seeOther)
+            #expect(try await t.sendRequest(.GET, "/patients/\(p.id)/discharge", headers: s.headers).body.string.contains("verified."))
+            let closed = try await ana.json(.GET, self.base(p) + "/plans/\(plan["id"] as! String)", expect: .ok)
+            #expect(closed["status"] as? String == "completed")
+            // The signed summary is locked like any note.
+            _ = try await ana.json(.PUT, self.base(p) + "/notes/\(note.id.uuidString)", "{}", expect: .conflict)
+        }
+    }
 }

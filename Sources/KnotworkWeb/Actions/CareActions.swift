@@ -157,6 +157,88 @@ enum CareActions {
         }
     }
 
+    // MARK: discharge
+
+    struct Discharge: Sendable {
+        var patient: Patient
+        var safety: SafetyStatus
+        var plan: StoredPlan?
+        var note: StoredNote?
+        var summary: DischargeSummary?
+    }
+
+    /// The discharge summary of the current plan: drafted from the data the first time it is opened (baseline against
+    /// the latest value of each goal, the signed sessions, the techniques used, the home program), then kept as a draft.
+    /// - Parameter draft: write the draft when there is none (a POST); a GET only reads.
+    static func discharge(draft: Bool, on req: Request) async throws -> Discharge {
+        let ctx = try req.requirePatient()
+        let author = try AssessmentActions.recorder(req)
+        let now = req.now
+        let body: @Sendable (any Database) async throws -> Discharge = { db in
+            let care = CareStore(database: db)
+            let patient = try await AssessmentActions.patient(ctx.patientID, on: db)
+            let safety = try await SafetyStore(database: db).status(of: ctx.patientID)
+            let plans = try await care.plans(of: ctx.patientID)
+            guard let plan = plans.first(where: { !$0.plan.status.isFinal }) ?? plans.first else {
+                return Discharge(patient: patient, safety: safety, plan: nil, note: nil, summary: nil)
+            }
+            let key = "discharge-\(plan.id.uuidString.lowercased())"
+            if let existing = try await care.notes(of: ctx.patientID, limit: 500).first(where: { $0.idempotencyKey == key }) {
+                return Discharge(patient: patient, safety: safety, plan: plan, note: existing, summary: try? existing.decode(DischargeSummary.self))
+            }
+            guard draft else { return Discharge(patient: patient, safety: safety, plan: plan, note: nil, summary: nil) }
+            let goals = try await Self.goalProgress(plan.plan, patientID: ctx.patientID, on: db)
+            let sessions = try await care.notes(of: ctx.patientID, limit: 1000).filter { $0.isSigned && $0.kind == "session" && $0.planID == plan.id }
+            let notes = sessions.compactMap { try? $0.decode(SessionNote.self) }
+            let techniques = Array(Set(notes.flatMap { $0.interventions.map(\.technique) })).sorted()
+                .map { TechniqueCatalog.technique($0)?.label ?? $0 }
+            let allMet = !goals.isEmpty && goals.allSatisfy { $0.evaluation?.status == .met }
+            let summary = DischargeSummary(
+                reason: allMet ? .goalsMet : .other,
+                goals: goals.map { g in
+                    .init(goal: g.goal.description, measure: g.goal.measure.label, baseline: g.goal.baseline, final: g.evaluation?.latest?.value,
+                          target: g.goal.target, status: g.evaluation.map { ChartViews.statusText($0.status) } ?? "no status")
+                },
+                sessions: sessions.count, techniques: techniques, homeProgram: plan.plan.homeCare.map(\.instruction),
+                summary: allMet ? "All goals met; discharged with the home program." : "")
+            let note = try await care.saveDraft(summary, patientID: ctx.patientID, planID: plan.id, kind: "discharge", idempotencyKey: key,
+                                                sessionStart: now, sessionEnd: now, by: author, at: now).note
+            return Discharge(patient: patient, safety: safety, plan: plan, note: note, summary: summary)
+        }
+        return draft
+            ? try await req.audit.perform(req.auditActor, AuditEntry(.noteDraft, patientID: ctx.patientID, entity: "discharge"), body)
+            : try await req.audit.read(req.auditActor, AuditEntry(.noteRead, patientID: ctx.patientID, entity: "discharge"), body)
+    }
+
+    /// Signs the discharge summary with the therapist's reason and text, and closes the plan (completed), or moves it
+    /// to maintenance when that is the reason.
+    static func signDischarge(_ noteID: UUID, reason: String?, summary: String?, on req: Request) async throws -> StoredNote {
+        let ctx = try req.requirePatient()
+        let author = try AssessmentActions.recorder(req)
+        let now = req.now
+        return try await req.audit.perform(req.auditActor, AuditEntry(.noteSign, patientID: ctx.patientID, entity: "discharge:\(noteID.uuidString.lowercased())")) { db in
+            let care = CareStore(database: db)
+            var chosen: DischargeSummary?
+            let signed = try await Self.mapStoreError {
+                try await care.sign(noteID, patientID: ctx.patientID, by: author, at: now, lateAfter: LateEntry.defaultThreshold) { stored in
+                    guard stored.kind == "discharge" else { throw Abort(.notFound) }
+                    let final = try stored.decode(DischargeSummary.self).edited(reason: reason, summary: summary)
+                    chosen = final
+                    return (final, final.canonicalForm(patientID: ctx.patientID, noteID: stored.id, author: author.userID, signedAt: now))
+                }
+            }
+            if let planID = signed.planID, let plan = try await care.plan(planID, of: ctx.patientID) {
+                var next = plan.plan
+                let target: PlanStatus = chosen?.reason == .maintenance ? .maintenance : .completed
+                if next.status.canMove(to: target) {
+                    next.status = target
+                    _ = try await care.revisePlan(planID, patientID: ctx.patientID, to: next, by: author, at: now)
+                }
+            }
+            return signed
+        }
+    }
+
     // MARK: progress
 
     struct GoalProgressData: Sendable {
@@ -336,6 +418,7 @@ enum CareActions {
             let standing = Set(safety.precautions.map(\.precaution.ruleKey))
             return try await Self.mapStoreError {
                 try await CareStore(database: db).sign(id, patientID: ctx.patientID, by: author, at: now, lateAfter: LateEntry.defaultThreshold) { stored in
+                    if stored.kind == "discharge" { throw ValidationFailure([FieldError("kind", "A discharge summary is signed from its own page.")]) }
                     let note = try stored.decode(SessionNoteInput.self)
                         .validated(techniques: techniques, now: now, standingPrecautions: standing, holdActive: safety.hold != nil)
                     return (note, note.canonicalForm(patientID: ctx.patientID, noteID: stored.id, author: author.userID, signedAt: now))

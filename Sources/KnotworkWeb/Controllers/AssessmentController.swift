@@ -215,6 +215,7 @@ struct AssessmentController {
 
     @Sendable func tasks(req: Request) async throws -> Response {
         let tasks = try await AssessmentActions.myTasks(on: req)
-        return Layout.response(Layout.page(PageContext(req, title: "My tasks"), SafetyViews.tasks(tasks)))
+        let overdue = try await CareActions.overdueNotes(on: req)
+        return Layout.response(Layout.page(PageContext(req, title: "My tasks"), SafetyViews.tasks(tasks), SafetyViews.overdueNotes(overdue)))
     }
 }

@@ -77,4 +77,38 @@ struct PlanController {
         _ = try await CareActions.certify(id, on: req)
         return req.redirect(to: Paths.plan(ctx.patientID, id) + "?saved=1", redirectType: .normal)
     }
+
+    // MARK: discharge
+
+    @Sendable func discharge(req: Request) async throws -> Response {
+        try await self.dischargePage(req, draft: false, errors: [])
+    }
+
+    func dischargePage(_ req: Request, draft: Bool, errors: [FieldError]) async throws -> Response {
+        let p = try req.requirePrincipal()
+        let d = try await CareActions.discharge(draft: draft, on: req)
+        return Layout.response(Layout.page(PageContext(req, title: "Discharge summary · \(d.patient.displayName)"),
+                                           DischargeViews.page(d, errors: errors, csrf: p.csrfToken, viewer: p.user)),
+                               status: errors.isEmpty ? .ok : .unprocessableEntity)
+    }
+
+    @Sendable func draftDischarge(req: Request) async throws -> Response {
+        let ctx = try req.requirePatient()
+        _ = try await CareActions.discharge(draft: true, on: req)
+        return req.redirect(to: Paths.discharge(ctx.patientID), redirectType: .normal)
+    }
+
+    @Sendable func signDischarge(req: Request) async throws -> Response {
+        let ctx = try req.requirePatient()
+        let form = FormFields(req)
+        guard let id = form["noteId"].flatMap(UUID.init(uuidString:)) else {
+            return try await self.dischargePage(req, draft: false, errors: [FieldError("noteId", "Draft the discharge summary first.")])
+        }
+        do {
+            _ = try await CareActions.signDischarge(id, reason: form["reason"], summary: form["summary"], on: req)
+            return req.redirect(to: Paths.discharge(ctx.patientID), redirectType: .normal)
+        } catch let v as ValidationFailure {
+            return try await self.dischargePage(req, draft: false, errors: v.errors)
+        }
+    }
 }

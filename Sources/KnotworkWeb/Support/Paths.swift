@@ -48,6 +48,7 @@ enum Paths {
     static func plans(_ patientID: UUID) -> String { self.patient(patientID) + "/plans" }
     static func newPlan(_ patientID: UUID) -> String { self.plans(patientID) + "/new" }
     static func plan(_ patientID: UUID, _ id: UUID) -> String { self.plans(patientID) + "/\(id.uuidString.lowercased())" }
+    static func discharge(_ patientID: UUID) -> String { self.patient(patientID) + "/discharge" }
     static let tasks = "/tasks"
     static let adminSafetyRules = "/admin/safety-rules"
     static let painMapScript = "/static/painmap.js"

@@ -49,7 +49,9 @@ enum ChartViews {
                 .h2(.id("plan-heading"), .text("Plan of care")),
                 .unwrap(d.plan) { p in .group(self.planSummary(p, revisions: d.revisions),
                                                report ? .empty : .p(.class("entry-link"), .a(.class("button"), .id("open-plan"), .href(Paths.plan(d.patient.id, p.id)),
-                                                                                        .text("Open the plan: revise, status, certification")))) },
+                                                                                        .text("Open the plan: revise, status, certification")),
+                                                                      .a(.class("button"), .id("open-discharge"), .href(Paths.discharge(d.patient.id)),
+                                                                         .text("Discharge summary")))) },
                 .if(d.plan == nil, .p(.text("No plan of care yet."))),
                 .if(!report && (d.plan == nil || d.plan!.plan.status.isFinal),
                     .p(.class("entry-link"), .a(.class("button primary"), .id("new-plan"), .href(Paths.newPlan(d.patient.id)), .text("New plan of care"))))
@@ -71,11 +73,14 @@ enum ChartViews {
                     )
                 })
             )),
+            .unwrap(self.maintenancePrompt(d)) { .p(.id("maintenance-relapse"), .class("notice danger"), .attribute(named: "role", value: "alert"), txt($0)) },
+            self.relief(d),
             .forEach(Array(d.goals.enumerated())) { i, g in
                 .section(
                     .class("goal-chart"), .id("goal-\(i)"),
                     .h3(txt("\(g.goal.description) (\(g.goal.measure.label))")),
                     .unwrap(g.unavailable) { .p(.class("hint"), txt($0)) },
+                    .unwrap(self.responderText(g)) { .p(.class("responder"), txt($0)) },
                     .unwrap(self.series(g)) { s in
                         .group(
                             .div(.class("pc-wrap"), .raw(ProgressChartSVG.goal(
@@ -90,6 +95,47 @@ enum ChartViews {
                 )
             },
             report ? .empty : self.timeline(d)
+        )
+    }
+
+    /// Responder classification against the goal's baseline (§1.11: ≥ 30 % moderate, ≥ 50 % substantial).
+    static func responderText(_ g: CareActions.GoalProgressData) -> String? {
+        guard let latest = g.evaluation?.latest, let direction = g.goal.measure.direction,
+              let r = try? Responder.classify(baseline: g.goal.baseline, followUp: latest.value, direction: direction) else { return nil }
+        if let why = r.undefinedReason { return "Responder: undefined (\(why))." }
+        return "Responder: \(r.isResponder == true ? "yes" : "no") — \(AssessmentViews.num(r.percentImprovement ?? 0, digits: 0)) % better than baseline"
+            + (r.category.map { ", IMMPACT \($0.rawValue)" } ?? "") + " (§1.11)."
+    }
+
+    /// In maintenance, a goal's measure worse than when maintenance began by its meaningful change prompts a return
+    /// to active treatment.
+    static func maintenancePrompt(_ d: CareActions.ChartData) -> String? {
+        guard let plan = d.plan, plan.plan.status == .maintenance else { return nil }
+        let since = d.revisions.last { $0.changes.contains { $0.after == PlanStatus.maintenance.label || $0.after == PlanStatus.maintenance.rawValue } }
+            .map { CalendarDate($0.at) } ?? plan.plan.start
+        for g in d.goals {
+            guard let e = g.evaluation, let direction = g.goal.measure.direction else { continue }
+            let before = e.points.filter { $0.date <= since }
+            let after = e.points.filter { $0.date > since }
+            guard let start = before.last?.value, !after.isEmpty,
+                  let check = try? Maintenance.relapse(startValue: start, points: after, direction: direction, meaningfulChange: e.threshold),
+                  check.prompt != nil else { continue }
+            return "\(g.goal.measure.label) has worsened beyond its meaningful change since maintenance began: consider returning to active treatment."
+        }
+        return nil
+    }
+
+    /// Pain before and after each signed session (immediate relief) and its trend.
+    static func relief(_ d: CareActions.ChartData) -> Node<HTML.BodyContext> {
+        let pairs: [(date: CalendarDate, before: Int, after: Int)] = d.notes.filter { $0.isSigned && $0.kind == "session" }.reversed().compactMap { n in
+            guard let note = try? n.decode(SessionNote.self), let after = note.painAfter else { return nil }
+            return (CalendarDate(note.timeIn), note.subjective.painToday, after)
+        }
+        guard !pairs.isEmpty else { return .empty }
+        return .section(
+            .id("relief"), .h2(.text("Pain before and after each session")),
+            .div(.class("pc-wrap"), .raw(ProgressChartSVG.relief(pairs, title: "Immediate relief", description: "Pain 0–10 before (open circle) and after (filled) each signed session, with trend lines.", idPrefix: "relief-"))),
+            .ul(.class("visually-hidden"), .forEach(pairs) { p in .li(.text("\(p.date): \(p.before) before, \(p.after) after")) })
         )
     }
 

@@ -123,3 +123,48 @@ enum PlanViews {
         )
     }
 }
+
+/// The discharge summary page: draft it from the data, edit the reason and text, sign it.
+enum DischargeViews {
+    static func page(_ d: CareActions.Discharge, errors: [FieldError], csrf: String?, viewer: User) -> Node<HTML.BodyContext> {
+        let pid = d.patient.id
+        return .group(
+            .div(.class("page-title"), .h1(txt("Discharge summary · " + d.patient.displayName))),
+            SafetyViews.banner(d.safety, patientID: pid, viewer: viewer, csrf: csrf),
+            AssessmentViews.chartNav(pid, current: .chart),
+            .if(d.plan == nil, .p(.text("There is no plan of care to discharge from."))),
+            .if(d.plan != nil && d.note == nil, .form(
+                .id("discharge-draft-form"), .method(.post), .action(Paths.discharge(pid) + "/draft"), csrfField(csrf),
+                .p(.text("The summary is drafted from the data: each goal's baseline against its latest value, the signed sessions, the techniques used and the home program.")),
+                .button(.id("discharge-draft"), .type(.submit), .class("primary"), .text("Draft the discharge summary"))
+            )),
+            .unwrap(d.summary) { s in
+                .group(
+                    .div(.class("table-wrap"), .table(
+                        .id("discharge-goals"), .caption(.text("Goals: baseline against final")),
+                        .thead(.tr(.th(.text("Goal")), .th(.text("Measure")), .th(.text("Baseline")), .th(.text("Final")), .th(.text("Target")), .th(.text("Status")))),
+                        .tbody(.forEach(s.goals) { g in
+                            .tr(.td(txt(g.goal)), .td(txt(g.measure)), .td(.text(AssessmentViews.num(g.baseline))),
+                                .td(.text(g.final.map { AssessmentViews.num($0, digits: 2) } ?? "—")), .td(.text(AssessmentViews.num(g.target))), .td(.text(g.status)))
+                        })
+                    )),
+                    .dl(.dt(.text("Sessions")), .dd(.id("discharge-sessions"), .text("\(s.sessions)")),
+                        .dt(.text("Techniques used")), .dd(txt(s.techniques.joined(separator: ", "))),
+                        .dt(.text("Home program")), .dd(txt(s.homeProgram.joined(separator: "; "))))
+                )
+            },
+            .unwrap(d.note) { note in
+                note.isSigned
+                    ? .p(.id("discharge-signed"), .class("notice"), txt("Signed by \(note.authorName) at \(note.signedAt.map { AuditRecord.timestamp($0) } ?? ""). Reason: \(d.summary?.reason.label ?? ""). \(d.summary?.summary ?? "") SHA-256 \(note.signature ?? "") — " + (NoteSignature.verify(note) ? "verified." : "DOES NOT VERIFY.")))
+                    : .form(
+                        .id("discharge-form"), .method(.post), .action(Paths.discharge(pid)), csrfField(csrf), errorSummary(errors),
+                        .input(.type(.hidden), .name("noteId"), .value(note.id.uuidString.lowercased())),
+                        AssessmentViews.select("reason", "reason", "Reason", options: DischargeSummary.Reason.allCases.map { ($0.rawValue, $0.label) },
+                                               selected: d.summary?.reason.rawValue, errors: errors),
+                        AssessmentViews.textarea("summary", "summary", "Summary for the referring provider", value: d.summary?.summary, errors: errors, rows: 4),
+                        .button(.id("discharge-sign"), .type(.submit), .class("primary"), .text("Sign the discharge summary"))
+                    )
+            }
+        )
+    }
+}

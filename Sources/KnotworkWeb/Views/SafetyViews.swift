@@ -130,6 +130,17 @@ enum SafetyViews {
         )
     }
 
+    /// The therapist's unsigned notes whose session ended more than 24 hours ago.
+    static func overdueNotes(_ notes: [StoredNote]) -> Node<HTML.BodyContext> {
+        .section(
+            .id("unsigned-notes"), .h2(.text("Unsigned notes older than 24 hours")),
+            .if(notes.isEmpty, .p(.text("None."))),
+            .ul(.forEach(notes) { n in
+                .li(.a(.href(Paths.note(n.patientID, n.id)), .text("Session of \(n.sessionEnd.map { AuditRecord.timestamp($0) } ?? "")")))
+            })
+        )
+    }
+
     /// The administrator's rule list, each with its current version and an editor that adds a version.
     static func rules(_ rules: [SafetyRule], errors: [FieldError], input: SafetyRuleForm?, csrf: String?) -> Node<HTML.BodyContext> {
         .group(
