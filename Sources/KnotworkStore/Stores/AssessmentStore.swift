@@ -98,12 +98,13 @@ public struct AssessmentStore: Sendable {
     @discardableResult
     public func add<V: Codable & Sendable & Equatable>(
         _ kind: EntryKind, _ value: V, code: String? = nil, number: Double? = nil, patientID: UUID, assessmentID: UUID?,
-        recordedOn: CalendarDate, by recorder: Recorder, at now: Date
+        sessionID: UUID? = nil, recordedOn: CalendarDate, by recorder: Recorder, at now: Date
     ) async throws -> ClinicalEntry<V> {
         let row = ClinicalEntryModel()
         row.id = UUID()
         row.patientID = patientID
         row.assessmentID = assessmentID
+        row.sessionID = sessionID
         row.kind = kind.rawValue
         row.code = code
         row.value = number

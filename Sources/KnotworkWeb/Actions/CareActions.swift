@@ -416,14 +416,26 @@ enum CareActions {
         return try await req.audit.perform(req.auditActor, AuditEntry(.noteSign, patientID: ctx.patientID, entity: "note:\(id.uuidString.lowercased())")) { db in
             let safety = try await SafetyStore(database: db).status(of: ctx.patientID)
             let standing = Set(safety.precautions.map(\.precaution.ruleKey))
-            return try await Self.mapStoreError {
+            var signedNote: SessionNote?
+            let stored = try await Self.mapStoreError {
                 try await CareStore(database: db).sign(id, patientID: ctx.patientID, by: author, at: now, lateAfter: LateEntry.defaultThreshold) { stored in
                     if stored.kind == "discharge" { throw ValidationFailure([FieldError("kind", "A discharge summary is signed from its own page.")]) }
                     let note = try stored.decode(SessionNoteInput.self)
                         .validated(techniques: techniques, now: now, standingPrecautions: standing, holdActive: safety.hold != nil)
+                    signedNote = note
                     return (note, note.canonicalForm(patientID: ctx.patientID, noteID: stored.id, author: author.userID, signedAt: now))
                 }
             }
+            // The session's pain today is also an NRS measure of that day, so goals on pain move with the sessions.
+            if let note = signedNote {
+                let nrs = Instruments.named("NRS-NOW")!
+                let answers = MeasureAnswers(items: [nrs.items[0].code: Double(note.subjective.painToday)])
+                let scored = try score(nrs, answers: answers)
+                try await AssessmentStore(database: db).add(.measure, MeasureResult(instrumentCode: nrs.code, answers: answers, score: scored),
+                                                            code: nrs.code, number: scored.value, patientID: ctx.patientID, assessmentID: nil,
+                                                            sessionID: stored.id, recordedOn: CalendarDate(note.timeIn), by: author, at: now)
+            }
+            return stored
         }
     }
 
