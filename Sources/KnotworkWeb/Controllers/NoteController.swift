@@ -24,7 +24,7 @@ struct NoteController {
                 triggerPointsTreated: note.triggerPointsTreated.map { .init(muscle: $0.muscle, side: $0.side.rawValue) },
                 homeCare: note.homeCare)
         }
-        let html = Layout.page(PageContext(req, title: "Session note · \(c.patient.displayName)"),
+        let html = Layout.page(PageContext(req, title: "Session note · \(c.patient.displayName)", scripts: [Paths.noteScript]),
                                NoteViews.newPage(c, input: copied, key: UUID().uuidString.lowercased(), copied: copied != nil, errors: [],
                                                  csrf: p.csrfToken, viewer: p.user))
         return Layout.response(html)
@@ -38,7 +38,7 @@ struct NoteController {
         let key = form["idempotencyKey"] ?? ""
         func again(_ errors: [FieldError], _ input: SessionNoteInput?) async throws -> Response {
             let c = try await CareActions.noteContext(nil, on: req)
-            let html = Layout.page(PageContext(req, title: "Session note · \(c.patient.displayName)"),
+            let html = Layout.page(PageContext(req, title: "Session note · \(c.patient.displayName)", scripts: [Paths.noteScript]),
                                    NoteViews.newPage(c, input: input, key: key, copied: false, errors: errors, csrf: p.csrfToken, viewer: p.user))
             return Layout.response(html, status: .unprocessableEntity)
         }
@@ -79,7 +79,7 @@ struct NoteController {
             : NoteViews.newPage(c, input: try? note.decode(SessionNoteInput.self), key: note.idempotencyKey, copied: false, errors: errors,
                                 csrf: p.csrfToken, viewer: p.user)
         let saved = (try? req.query.get(String.self, at: "saved")) == "1"
-        return Layout.response(Layout.page(PageContext(req, title: "Session note · \(c.patient.displayName)", flash: saved ? "Draft saved." : nil), body),
+        return Layout.response(Layout.page(PageContext(req, title: "Session note · \(c.patient.displayName)", flash: saved ? "Draft saved." : nil, scripts: [Paths.noteScript]), body),
                                status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
 

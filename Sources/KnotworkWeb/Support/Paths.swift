@@ -52,6 +52,7 @@ enum Paths {
     static let tasks = "/tasks"
     static let adminSafetyRules = "/admin/safety-rules"
     static let painMapScript = "/static/painmap.js"
+    static let noteScript = "/static/note.js"
     static func adminUser(_ id: UUID) -> String { "/admin/users/\(id.uuidString.lowercased())" }
     static func adminUserPassword(_ id: UUID) -> String { self.adminUser(id) + "/password" }
     static func revokeToken(_ id: UUID) -> String { "/account/tokens/\(id.uuidString.lowercased())/revoke" }

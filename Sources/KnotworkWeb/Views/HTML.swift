@@ -56,8 +56,7 @@ enum Layout {
                 .element(named: "title", nodes: [txt("\(ctx.title) · Knotwork")]),
                 .link(.rel(.stylesheet), .href(Paths.stylesheet)),
                 .script(.src(Paths.script), .attribute(named: "defer", value: nil, ignoreIfValueIsEmpty: false)),
-                .if(ctx.scripts.contains(Paths.painMapScript),
-                    .script(.src(Paths.painMapScript), .attribute(named: "defer", value: nil, ignoreIfValueIsEmpty: false)))
+                .forEach(ctx.scripts) { src in .script(.src(src), .attribute(named: "defer", value: nil, ignoreIfValueIsEmpty: false)) }
             ),
             .body(
                 .a(.class("skip-link"), .href("#main"), .text("Skip to content")),

@@ -97,6 +97,8 @@ enum NoteViews {
                 V.textarea("plan.text", "planText", "Plan", value: n?.plan?.text, errors: errors, rows: 2),
                 V.input("plan.nextVisit", "nextVisit", "Next visit", value: n?.plan?.nextVisit, errors: errors, type: .date)
             ),
+            .p(.id("autosave-status"), .class("hint"), .attribute(named: "role", value: "status"),
+               .text("The draft is saved as you go and whenever you press Save draft.")),
             .div(.class("actions"),
                  .button(.id("note-save"), .type(.submit), .name("intent"), .value("draft"), .text("Save draft")),
                  .button(.id("note-sign"), .type(.submit), .name("intent"), .value("sign"), .class("primary"), .text("Save and sign")))
