@@ -12,7 +12,7 @@ struct ProgressTests {
 
     static let start = CalendarDate("2025-03-03")!
 
-    static func day(_ offset: Int) -> CalendarDate { ProgressDays.date(ProgressDays.number(start) + offset) }
+    static func day(_ offset: Int) -> CalendarDate { start.adding(days: offset) }
 
     /// One measurement a week from `start`, session numbers 1, 2, …
     static func weekly(_ values: [Double]) -> [ProgressPoint] {
@@ -394,16 +394,16 @@ struct ProgressTests {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let instant = calendar.date(from: DateComponents(year: date.year, month: date.month, day: date.day))!
-        #expect(ProgressDays.number(date) == Int((instant.timeIntervalSince1970 / 86_400).rounded(.down)))
-        #expect(ProgressDays.date(ProgressDays.number(date)) == date)
+        #expect(date.dayNumber == Int((instant.timeIntervalSince1970 / 86_400).rounded(.down)))
+        #expect(CalendarDate(dayNumber: date.dayNumber) == date)
     }
 
     @Test func dayArithmeticRoundTripsAcrossTheWholeRange() {
         for text in ["0001-01-01", "1600-02-29", "1582-10-15", "9999-12-31"] {
             let date = CalendarDate(text)!
-            #expect(ProgressDays.date(ProgressDays.number(date)) == date, "\(text)")
+            #expect(CalendarDate(dayNumber: date.dayNumber) == date, "\(text)")
         }
-        #expect(ProgressDays.number(CalendarDate("2000-03-01")!) - ProgressDays.number(CalendarDate("2000-02-28")!) == 2)
+        #expect(CalendarDate("2000-03-01")!.dayNumber - CalendarDate("2000-02-28")!.dayNumber == 2)
     }
 
     // MARK: maintenance relapse

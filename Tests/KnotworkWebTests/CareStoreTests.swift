@@ -47,7 +47,7 @@ import Vapor
             let store = CareStore(database: clinic.app.db)
             let ana = self.recorder(clinic, "ana.lmt")
             await #expect(throws: CareStoreError.noteIsSigned) {
-                try await store.updateDraft(note.id, patientID: note.patientID, body: Self.draft, by: ana, at: Date())
+                try await store.updateDraft(note.id, patientID: note.patientID, body: Self.draft, sessionStart: nil, sessionEnd: nil, by: ana, at: Date())
             }
             // The same submit again (same idempotency key) returns the signed note and changes nothing.
             let again = try await store.saveDraft(Self.draft, patientID: note.patientID, planID: nil, kind: "session", idempotencyKey: "k1",

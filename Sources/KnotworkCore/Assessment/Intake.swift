@@ -253,9 +253,9 @@ public struct Intake: Codable, Sendable, Equatable {
         if self.medications.contains(where: \.corticosteroid) { facts.insert(.corticosteroid) }
         if case .yes = self.pregnancy { facts.insert(.pregnancy) }
         if !self.implantedDevices.isEmpty { facts.insert(.implantedDevice) }
-        let today = AssessmentDateMath.dayNumber(date)
+        let today = date.dayNumber
         let recent = self.surgeries.contains { surgery in
-            guard let d = surgery.date.map(AssessmentDateMath.dayNumber) else { return false }
+            guard let d = surgery.date.map(\.dayNumber) else { return false }
             return d <= today && today - d <= recentSurgeryWeeks * 7
         }
         if recent { facts.insert(.recentSurgery) }
@@ -409,16 +409,5 @@ enum AssessmentDateMath {
         case 4, 6, 9, 11: 30
         default: 31
         }
-    }
-
-    /// Days since 1970-01-01 (Hinnant's days-from-civil), for whole-day differences.
-    static func dayNumber(_ d: CalendarDate) -> Int {
-        let y = d.month <= 2 ? d.year - 1 : d.year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (d.month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + d.day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
     }
 }

@@ -485,7 +485,7 @@ public struct PlanOfCare: Sendable, Equatable, Codable {
     }
 
     /// `durationWeeks` after the start: 8 weeks from 2026-01-05 is 2026-03-02.
-    public var endDate: CalendarDate { self.start.planAddingDays(7 * self.durationWeeks) }
+    public var endDate: CalendarDate { self.start.adding(days: 7 * self.durationWeeks) }
 
     /// Frequency × duration, rounded up: the visits to schedule (and to ask a referral for).
     public var plannedVisits: Int { Int((self.frequencyPerWeek * Double(self.durationWeeks) - 1e-9).rounded(.up)) }
@@ -591,7 +591,7 @@ public struct PlanOfCareInput: Codable, Sendable, Equatable {
             if s < birthDate {
                 v.add("start", "Start cannot be before the patient's date of birth (\(birthDate)).")
                 start = nil
-            } else if s > today.planAddingDays(PlanLimits.startDaysAhead) {
+            } else if s > today.adding(days: PlanLimits.startDaysAhead) {
                 v.add("start", "Start cannot be more than \(PlanLimits.startDaysAhead) days after today (\(today)).")
                 start = nil
             }
@@ -612,8 +612,8 @@ public struct PlanOfCareInput: Codable, Sendable, Equatable {
         if let r = reEvaluation, let s = start {
             if r <= s {
                 v.add("reEvaluationDate", "Re-evaluation date must be after the start (\(s)).")
-            } else if let d = duration, PlanLimits.durationWeeks.contains(d), r > s.planAddingDays(7 * d) {
-                v.add("reEvaluationDate", "Re-evaluation date must be on or before the end of the plan (\(s.planAddingDays(7 * d)), \(d) weeks after the start).")
+            } else if let d = duration, PlanLimits.durationWeeks.contains(d), r > s.adding(days: 7 * d) {
+                v.add("reEvaluationDate", "Re-evaluation date must be on or before the end of the plan (\(s.adding(days: 7 * d)), \(d) weeks after the start).")
             }
         }
 
@@ -990,16 +990,6 @@ extension PlanOfCare {
 }
 
 // MARK: - Helpers
-
-extension CalendarDate {
-    /// The date `days` later (earlier when negative), in the same UTC calendar `CalendarDate` uses.
-    fileprivate func planAddingDays(_ days: Int) -> CalendarDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let date = calendar.date(from: DateComponents(year: self.year, month: self.month, day: self.day))!
-        return CalendarDate(calendar.date(byAdding: .day, value: days, to: date)!)
-    }
-}
 
 extension AssessmentValidator {
     /// A `YYYY-MM-DD` date that may lie in the future (a start, a re-evaluation, a target).

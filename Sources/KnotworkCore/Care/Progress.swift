@@ -243,8 +243,8 @@ public enum GoalProgress {
         var windows: [PlateauWindow] = []
         let n = settings.plateauSessions
         if series.count >= n, let w = try flat(series.suffix(n), .sessions, n) { windows.append(w) }
-        let latestDay = ProgressDays.number(series.last!.date)
-        if let anchor = series.lastIndex(where: { ProgressDays.number($0.date) <= latestDay - 7 * settings.plateauWeeks }),
+        let latestDay = series.last!.date.dayNumber
+        if let anchor = series.lastIndex(where: { $0.date.dayNumber <= latestDay - 7 * settings.plateauWeeks }),
            let w = try flat(series[anchor...], .weeks, settings.plateauWeeks) {
             windows.append(w)
         }
@@ -440,7 +440,7 @@ public enum ReEvaluationDue {
         if visitsSinceLast >= settings.reEvaluationEveryVisits {
             due.append(.visits(count: visitsSinceLast, every: settings.reEvaluationEveryVisits))
         }
-        let elapsed = ProgressDays.number(today) - ProgressDays.number(lastEvaluation)
+        let elapsed = today.dayNumber - lastEvaluation.dayNumber
         if elapsed >= settings.reEvaluationEveryDays { due.append(.days(elapsed: elapsed, every: settings.reEvaluationEveryDays)) }
         if let planEnd, planEnd <= today { due.append(.planEnd(planEnd)) }
         return due
@@ -448,7 +448,7 @@ public enum ReEvaluationDue {
 
     /// The date the day rule falls due, or the plan's end when that is earlier (for reminders and scheduling).
     public static func nextDueDate(lastEvaluation: CalendarDate, planEnd: CalendarDate?, settings: ProgressSettings = .standard) -> CalendarDate {
-        let byDays = ProgressDays.date(ProgressDays.number(lastEvaluation) + settings.reEvaluationEveryDays)
+        let byDays = lastEvaluation.adding(days: settings.reEvaluationEveryDays)
         guard let planEnd else { return byDays }
         return min(byDays, planEnd)
     }
@@ -503,32 +503,3 @@ public enum Maintenance {
     }
 }
 
-// MARK: - Day arithmetic
-
-/// Days since 1970-01-01 for a `CalendarDate` and back (proleptic Gregorian, Hinnant's civil algorithms): exact
-/// integer arithmetic, no time zone. Namespaced so it cannot clash with another file's date helpers.
-enum ProgressDays {
-    static func number(_ d: CalendarDate) -> Int {
-        let y = d.month <= 2 ? d.year - 1 : d.year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (d.month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + d.day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    static func date(_ days: Int) -> CalendarDate {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        // Clamped to the CalendarDate range (years 1–9999) so an absurd setting cannot crash.
-        return CalendarDate(year: year, month: month, day: day) ?? (year < 1 ? CalendarDate(year: 1, month: 1, day: 1)! : CalendarDate(year: 9999, month: 12, day: 31)!)
-    }
-}

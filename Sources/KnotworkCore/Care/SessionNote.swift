@@ -532,7 +532,7 @@ public enum SessionNoteCanonical {
         let seconds = Int(floor(date.timeIntervalSince1970))
         let days = Int((Double(seconds) / 86_400).rounded(.down))
         let rest = seconds - days * 86_400
-        return "\(ProgressDays.date(days))T" + String(format: "%02d:%02d:%02dZ", rest / 3600, rest % 3600 / 60, rest % 60)
+        return "\(CalendarDate(dayNumber: days))T" + String(format: "%02d:%02d:%02dZ", rest / 3600, rest % 3600 / 60, rest % 60)
     }
 
     static func uuid(_ id: UUID) -> String { id.uuidString.lowercased() }

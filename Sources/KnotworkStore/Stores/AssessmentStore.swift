@@ -26,6 +26,8 @@ public struct StoredEntry: Sendable, Equatable {
     public var recordedBy: UUID
     public var recordedByName: String
     public var body: String
+    /// The session a value was recorded at (a session's pain), if any.
+    public var sessionID: UUID? = nil
 
     public func decode<V: Codable & Sendable & Equatable>(_ type: V.Type) throws -> ClinicalEntry<V> {
         ClinicalEntry(id: self.id, assessmentID: self.assessmentID, recordedOn: self.recordedOn, recordedAt: self.recordedAt,
@@ -145,11 +147,13 @@ public struct AssessmentStore: Sendable {
         var recorded_by: UUID
         var recorded_by_name: String
         var body: String
+        var session_id: UUID?
 
         var stored: StoredEntry {
             StoredEntry(id: self.id, assessmentID: self.assessment_id, kind: EntryKind(rawValue: self.kind) ?? .intake, code: self.code,
                         value: self.value, recordedOn: CalendarDate(self.recorded_on) ?? CalendarDate(year: 1900, month: 1, day: 1)!,
-                        recordedAt: self.recorded_at, recordedBy: self.recorded_by, recordedByName: self.recorded_by_name, body: self.body)
+                        recordedAt: self.recorded_at, recordedBy: self.recorded_by, recordedByName: self.recorded_by_name, body: self.body,
+                        sessionID: self.session_id)
         }
     }
 
@@ -158,7 +162,7 @@ public struct AssessmentStore: Sendable {
     public func series(of patientID: UUID, codes: [String], from start: CalendarDate) async throws -> [StoredEntry] {
         guard !codes.isEmpty else { return [] }
         return try await self.database.sql.select()
-            .columns("id", "assessment_id", "kind", "code", "value", "recorded_on", "recorded_at", "recorded_by", "recorded_by_name", "body")
+            .columns("id", "assessment_id", "kind", "code", "value", "recorded_on", "recorded_at", "recorded_by", "recorded_by_name", "body", "session_id")
             .from(ClinicalEntryModel.schema)
             .where("patient_id", .equal, patientID)
             .where("code", .in, codes)

@@ -250,13 +250,16 @@ public struct CareStore: Sendable {
     }
 
     /// Refuses any change to a signed note before it reaches the database (which refuses it too).
-    public func updateDraft<Body: Encodable>(_ id: UUID, patientID: UUID, body: Body, by author: Recorder, at now: Date) async throws -> StoredNote {
+    public func updateDraft<Body: Encodable>(_ id: UUID, patientID: UUID, body: Body, sessionStart: Date?, sessionEnd: Date?, by author: Recorder,
+                                             at now: Date) async throws -> StoredNote {
         guard let row = try await SessionNoteModel.query(on: self.database).filter(\.$id == id).filter(\.$patientID == patientID).first() else {
             throw CareStoreError.notFound
         }
         guard row.signedAt == nil else { throw CareStoreError.noteIsSigned }
         guard row.authorID == author.userID else { throw CareStoreError.notTheAuthor }
         row.body = try StoredJSON.encode(body)
+        row.sessionStart = sessionStart
+        row.sessionEnd = sessionEnd
         row.updatedAt = now
         try await row.update(on: self.database)
         return row.stored

@@ -282,7 +282,7 @@ enum CareActions {
             let assessments = try await AssessmentStore(database: db).assessments(of: ctx.patientID)
             let notes = try await care.notes(of: ctx.patientID, limit: 200)
             var due: [DueReason] = []
-            if let plan, let last = assessments.last {
+            if let plan, !plan.plan.status.isFinal, let last = assessments.last {
                 let visits = notes.filter { ($0.sessionStart.map(CalendarDate.init) ?? CalendarDate(year: 1900, month: 1, day: 1)!) > last.assessedOn }.count
                 due = (try? ReEvaluationDue.check(visitsSinceLast: visits, lastEvaluation: last.assessedOn, planEnd: plan.plan.endDate, today: today)) ?? []
             }
@@ -300,9 +300,12 @@ enum CareActions {
             guard let profile = goal.measure.profile(), let threshold = profile.meaningfulChange?.pointsThreshold else {
                 return GoalProgressData(goal: goal, evaluation: nil, unavailable: "No meaningful change is known for this measure (§1.12); its values are shown without a status.")
             }
+            // Values recorded at a session carry its number in the plan (S1, S2, …), for the chart's session markers.
+            var sessions: [UUID: Int] = [:]
+            for e in entries where e.sessionID != nil && sessions[e.sessionID!] == nil { sessions[e.sessionID!] = sessions.count + 1 }
             let points = entries.filter { $0.code == Self.entryCode(goal.measure) }.compactMap { e -> ProgressPoint? in
                 guard let value = Self.value(of: goal.measure, in: e) else { return nil }
-                return ProgressPoint(date: e.recordedOn, value: value, sessionNumber: nil)
+                return ProgressPoint(date: e.recordedOn, value: value, sessionNumber: e.sessionID.flatMap { sessions[$0] })
             }
             do {
                 let evaluation = try GoalProgress.evaluate(baseline: goal.baseline, target: goal.target, direction: profile.direction,
@@ -381,8 +384,9 @@ enum CareActions {
         return try await req.audit.perform(req.auditActor, AuditEntry(.noteDraft, patientID: ctx.patientID, entity: "note")) { db in
             var errors: [FieldError] = []
             if key.isEmpty || key.count > 100 { errors.append(FieldError("idempotencyKey", "Send a key of 1–100 characters that names this note.")) }
+            // A discharge summary is drafted from the data on its own page, not typed as a note.
             let kind = request.kind ?? "session"
-            if !["session", "discharge"].contains(kind) { errors.append(FieldError("kind", "must be session or discharge")) }
+            if kind != "session" { errors.append(FieldError("kind", "must be session (a discharge summary is drafted from the discharge page)")) }
             if let planID = request.planId, try await CareStore(database: db).plan(planID, of: ctx.patientID) == nil {
                 errors.append(FieldError("planId", "is not a plan of this patient"))
             }
@@ -402,7 +406,8 @@ enum CareActions {
         let entry = AuditEntry(.noteDraft, patientID: ctx.patientID, entity: "note:\(id.uuidString.lowercased())")
         return try await req.audit.perform(req.auditActor, entry) { db in
             try await Self.mapStoreError {
-                try await CareStore(database: db).updateDraft(id, patientID: ctx.patientID, body: note, by: author, at: now)
+                try await CareStore(database: db).updateDraft(id, patientID: ctx.patientID, body: note, sessionStart: note.timeIn, sessionEnd: note.timeOut,
+                                                              by: author, at: now)
             }
         }
     }

@@ -374,9 +374,8 @@ enum AssessmentViews {
                                                              caption: "Change since the previous assessment's map (\(r.previousPainMap?.recordedOn.description ?? ""))",
                                                              id: "map-changes")),
             .p(.class("entry-link"), .a(.class("button primary"), .id("record-pain-map"), .href(Paths.assessmentSection(pid, r.header.id, AssessmentController.Section.painMap.rawValue)),
-                  .text(last == nil ? "Record a pain map" : "Record a new pain map")),
-               .text(" "),
-               .a(.class("button"), .href(Paths.comparePainMaps(pid)), .text("Compare two dates")))
+                  .text(last == nil ? "Record a pain map" : "Record a new pain map"))),
+            .p(.class("no-print"), .a(.class("button"), .id("compare-maps"), .href(Paths.comparePainMaps(pid)), .text("Compare two dates")))
         )
     }
 

@@ -194,8 +194,9 @@ extension RegionMark.Kind {
 
 // MARK: - Text
 
-/// Escapes text and attribute values for XML and HTML, and drops the control characters XML forbids.
-private func escapeXML(_ s: String) -> String {
+/// Escapes text and attribute values for XML and HTML, and drops the control characters XML forbids
+/// (the SVG renderers' one escape; HTML pages use `esc`).
+func escapeXML(_ s: String) -> String {
     var out = ""
     out.reserveCapacity(s.utf8.count)
     for u in s.unicodeScalars {

@@ -18,9 +18,17 @@ enum ChartViews {
         }
     }
 
+    /// The measure's name as the plan form shows it (the instrument's name rather than its code).
+    static func measureName(_ m: GoalMeasure) -> String {
+        switch m {
+        case .instrument(let code), .diary(let code): Instruments.named(code)?.name ?? m.label
+        default: m.label
+        }
+    }
+
     static func series(_ g: CareActions.GoalProgressData) -> ProgressChartSVG.Series? {
         guard let profile = g.goal.measure.profile() else { return nil }
-        return ProgressChartSVG.Series(label: g.goal.measure.label, unit: profile.unit, points: g.evaluation?.points ?? [],
+        return ProgressChartSVG.Series(label: self.measureName(g.goal.measure), unit: profile.unit, points: g.evaluation?.points ?? [],
                                        range: profile.range, higherIsBetter: profile.direction == .higherIsBetter)
     }
 
@@ -62,13 +70,13 @@ enum ChartViews {
                 .ul(.class("goal-list"), .forEach(Array(d.goals.enumerated())) { i, g in
                     .li(
                         .attribute(named: "data-goal", value: "\(i)"),
-                        .strong(txt(g.goal.description)), .text(" · "), txt(g.goal.measure.label),
+                        .strong(txt(g.goal.description)), .text(" · "), txt(self.measureName(g.goal.measure)),
                         .text(" · baseline \(AssessmentViews.num(g.goal.baseline)) → target \(AssessmentViews.num(g.goal.target)) by \(g.goal.targetDate) · "),
                         .strong(.class("goal-status"), .text(g.evaluation.map { self.statusText($0.status) } ?? "no status")),
                         .unwrap(g.evaluation?.plateau) { _ in .text(" — re-evaluate, change the technique mix, refer to a team member, or discharge") },
                         .unwrap(g.evaluation?.suggestion) { _ in .text(" — goal met: consider discharge or maintenance") },
                         .unwrap(self.series(g)) { s in
-                            .span(.class("sparkline"), .raw(ProgressChartSVG.sparkline(s, title: "Trend of \(g.goal.measure.label)", idPrefix: "spark-\(i)-")))
+                            .span(.class("sparkline"), .raw(ProgressChartSVG.sparkline(s, title: "Trend of \(self.measureName(g.goal.measure))", idPrefix: "spark-\(i)-")))
                         }
                     )
                 })
@@ -78,7 +86,7 @@ enum ChartViews {
             .forEach(Array(d.goals.enumerated())) { i, g in
                 .section(
                     .class("goal-chart"), .id("goal-\(i)"),
-                    .h3(txt("\(g.goal.description) (\(g.goal.measure.label))")),
+                    .h3(txt("\(g.goal.description) (\(self.measureName(g.goal.measure)))")),
                     .unwrap(g.unavailable) { .p(.class("hint"), txt($0)) },
                     .unwrap(self.responderText(g)) { .p(.class("responder"), txt($0)) },
                     .unwrap(self.series(g)) { s in
@@ -86,10 +94,10 @@ enum ChartViews {
                             .div(.class("pc-wrap"), .raw(ProgressChartSVG.goal(
                                 s, baseline: g.goal.baseline, target: g.goal.target, band: g.evaluation?.band,
                                 plateau: g.evaluation?.plateau?.windows.first.map { ($0.from, $0.to) },
-                                title: "\(g.goal.measure.label) over time",
+                                title: "\(self.measureName(g.goal.measure)) over time",
                                 description: "Baseline \(AssessmentViews.num(g.goal.baseline)), target \(AssessmentViews.num(g.goal.target)); status: \(g.evaluation.map { self.statusText($0.status) } ?? "none").",
                                 idPrefix: "goal-\(i)-"))),
-                            .raw(ProgressChartSVG.table(s, baseline: g.goal.baseline, caption: "\(g.goal.measure.label): values since the plan's start", id: "goal-\(i)-table"))
+                            .raw(ProgressChartSVG.table(s, baseline: g.goal.baseline, caption: "\(self.measureName(g.goal.measure)): values since the plan's start", id: "goal-\(i)-table"))
                         )
                     }
                 )
@@ -120,7 +128,7 @@ enum ChartViews {
             guard let start = before.last?.value, !after.isEmpty,
                   let check = try? Maintenance.relapse(startValue: start, points: after, direction: direction, meaningfulChange: e.threshold),
                   check.prompt != nil else { continue }
-            return "\(g.goal.measure.label) has worsened beyond its meaningful change since maintenance began: consider returning to active treatment."
+            return "\(self.measureName(g.goal.measure)) has worsened beyond its meaningful change since maintenance began: consider returning to active treatment."
         }
         return nil
     }

@@ -38,7 +38,7 @@ enum ProgressChartSVG {
         var spanned = points.map(\.value) + [baseline, target]
         if let band { spanned += [band.lowerBound, band.upperBound] }
         let ys = YScale(range: series.range, values: spanned, top: Plot.top, bottom: Plot.bottom)
-        let days = points.map { dayNumber($0.date) }
+        let days = points.map(\.date.dayNumber)
         let xs = spreadXs(days)
         let xScale = XScale(days: days)
 
@@ -52,8 +52,8 @@ enum ProgressChartSVG {
 
         // Plateau window: shaded, edged, bracketed and labelled at the top of the plot.
         // (A window that misses every measurement's date is not drawn.)
-        if let plateau, !points.isEmpty, dayNumber(max(plateau.from, plateau.to)) >= xScale.d0, dayNumber(min(plateau.from, plateau.to)) <= xScale.d1 {
-            let lo = max(dayNumber(min(plateau.from, plateau.to)), xScale.d0), hi = min(dayNumber(max(plateau.from, plateau.to)), xScale.d1)
+        if let plateau, !points.isEmpty, max(plateau.from, plateau.to).dayNumber >= xScale.d0, min(plateau.from, plateau.to).dayNumber <= xScale.d1 {
+            let lo = max(min(plateau.from, plateau.to).dayNumber, xScale.d0), hi = min(max(plateau.from, plateau.to).dayNumber, xScale.d1)
             let inside = days.indices.filter { days[$0] >= lo && days[$0] <= hi }.map { xs[$0] }
             var x0 = inside.min() ?? xScale.x(lo), x1 = inside.max() ?? xScale.x(hi)
             x0 = max(x0 - 7, Plot.left + 1)
@@ -198,7 +198,7 @@ enum ProgressChartSVG {
             lo -= pad
             hi += pad
         }
-        let days = points.map { dayNumber($0.date) }
+        let days = points.map(\.date.dayNumber)
         let d0 = days.first!, d1 = days.last!
         func x(_ i: Int) -> Double {
             if points.count == 1 { return (box.left + box.right) / 2 }
@@ -659,11 +659,11 @@ extension ProgressChartSVG {
     /// 1st and 15th of each month, else the 1st of every 1, 2, 3, 6 or 12 months (or years). The year is written on
     /// the first tick and wherever it changes.
     fileprivate static func dateTicks(from d0: Int, to d1: Int) -> [(day: Int, label: String)] {
-        guard d1 > d0 else { return [(d0, dateText(civil(d0), year: true))] }
+        guard d1 > d0 else { return [(d0, dateText(CalendarDate(dayNumber: d0), year: true))] }
         func dayLabels(_ days: [Int]) -> [(day: Int, label: String)] {
             var lastYear: Int?
             return days.map { day in
-                let c = civil(day)
+                let c = CalendarDate(dayNumber: day)
                 defer { lastYear = c.year }
                 return (day, dateText(c, year: c.year != lastYear))
             }
@@ -671,11 +671,11 @@ extension ProgressChartSVG {
         if let step = [1, 2, 7, 14].first(where: { (d1 - d0) / $0 <= 6 }) {
             return dayLabels(Array(stride(from: d0, through: d1, by: step)))
         }
-        let c0 = civil(d0), c1 = civil(d1)
+        let c0 = CalendarDate(dayNumber: d0), c1 = CalendarDate(dayNumber: d1)
         let m0 = c0.year * 12 + c0.month - 1, m1 = c1.year * 12 + c1.month - 1
         if m1 - m0 <= 4 {
             let half = (m0...m1).flatMap { m in [1, 15].compactMap { CalendarDate(year: m / 12, month: m % 12 + 1, day: $0) } }
-                .map(dayNumber).filter { $0 >= d0 && $0 <= d1 }
+                .map(\.dayNumber).filter { $0 >= d0 && $0 <= d1 }
             if (2...7).contains(half.count) { return dayLabels(half) }
         }
         for step in [1, 2, 3, 6, 12, 24, 60, 120, 600, 1200] where (m1 - m0) / step <= 7 {
@@ -683,7 +683,7 @@ extension ProgressChartSVG {
             var lastYear: Int?
             for m in m0...m1 where m % step == 0 {
                 guard let first = CalendarDate(year: m / 12, month: m % 12 + 1, day: 1) else { continue }
-                let day = dayNumber(first)
+                let day = first.dayNumber
                 guard day >= d0 && day <= d1 else { continue }
                 let name = monthNames[m % 12]
                 out.append((day, step >= 12 ? "\(first.year)" : first.year != lastYear ? "\(name) \(first.year)" : name))
@@ -755,25 +755,7 @@ extension ProgressChartSVG {
         return String(s.prefix(n)) + "…"
     }
 
-    /// Escapes text and attribute values for XML and HTML, and drops the control characters XML forbids.
-    fileprivate static func esc(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for u in s.unicodeScalars {
-            switch u {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(u)
-            default:
-                if u.value < 0x20 || u.value == 0xFFFE || u.value == 0xFFFF { continue }
-                out.unicodeScalars.append(u)
-            }
-        }
-        return out
-    }
+    fileprivate static func esc(_ s: String) -> String { escapeXML(s) }
 
     /// A coordinate with at most one decimal, never "-0".
     fileprivate static func num(_ v: Double) -> String {
@@ -784,29 +766,4 @@ extension ProgressChartSVG {
         return a % 10 == 0 ? "\(sign)\(a / 10)" : "\(sign)\(a / 10).\(a % 10)"
     }
 
-    // MARK: Days
-
-    /// Days since 1970-01-01 (proleptic Gregorian, Hinnant's civil algorithms): exact, no time zone.
-    fileprivate static func dayNumber(_ d: CalendarDate) -> Int {
-        let y = d.month <= 2 ? d.year - 1 : d.year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (d.month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + d.day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    fileprivate static func civil(_ days: Int) -> CalendarDate {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        return CalendarDate(year: min(max(year, 1), 9999), month: month, day: day) ?? CalendarDate(year: 1970, month: 1, day: 1)!
-    }
 }
