@@ -4,6 +4,7 @@ that the token's user can read. Standard library only.
 
   discover.py BASE_URL TOKEN OUT_DIR [PREFIX ...]
   discover.py --assessment RECORD BASE_URL TOKEN
+  discover.py --plan RECORD BASE_URL TOKEN
 
 The first form writes OUT_DIR/paths-search.txt (/api/v1/patients?q=PREFIX), OUT_DIR/paths-json.txt
 (/api/v1/patients/ID) and OUT_DIR/paths-html.txt (/patients/ID); exits 1 if nothing usable.
@@ -11,9 +12,17 @@ The second finds the patient with record number RECORD (/api/v1/patients?record=
 newest assessment (/api/v1/patients/ID/assessments) and prints one line on stdout:
   PATIENT_ID ASSESSMENT_ID ASSESSMENT_COUNT NEWEST_DATE OLDEST_DATE
 exits 1 if the patient or an assessment is not found.
+The third gives RECORD a plan of care for the progress read (issue 4): it reuses the plan a
+previous call made (end goal "bench: progress"), or creates one starting three years ago, 52 weeks
+long, with goals on PEG, NRS-WEEK and NDI (the instruments `knotwork seed --history` records), then
+reads its progress once and prints one line on stdout:
+  PATIENT_ID PLAN_ID GOALS POINTS START
+(POINTS: the measure results the goals are evaluated on, all goals together); exits 1 on failure,
+printing the exact request and answer.
 """
 import json
 import sys
+from datetime import datetime, timedelta, timezone
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -26,9 +35,17 @@ MAX_PREFIXES = 6
 MAX_IDS = 200
 
 
-def get(base, token, path):
-    req = urllib.request.Request(base + path, headers={
-        "Authorization": f"Bearer {token}", "Accept": "application/json"})
+PLAN_MARK = "bench: progress"
+
+
+def get(base, token, path, body=None):
+    """GET path, or POST body (JSON) to it; (status, bytes)."""
+    headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        headers["Content-Type"] = "application/json"
+    req = urllib.request.Request(base + path, data=data, headers=headers)
     try:
         with urllib.request.urlopen(req, timeout=30) as r:
             return r.status, r.read()
@@ -52,16 +69,63 @@ def patient_list(doc):
     return []
 
 
-def newest_assessment(base, token, record):
-    """Prints PATIENT_ID ASSESSMENT_ID COUNT NEWEST OLDEST for RECORD's newest assessment."""
+def find_patient(base, token, record):
+    """The id of the patient with record number RECORD, or None (with a message)."""
     status, body = get(base, token, "/api/v1/patients?record=" + urllib.parse.quote(record))
     rows = patient_list(json.loads(body)) if status == 200 else []
     rows = [r for r in rows if str(r.get("recordNumber", record)).upper() == record.upper()]
     if not rows:
         print(f"discover: record {record}: HTTP {status}, no such patient readable: {body[:200]!r}",
               file=sys.stderr)
+        return None
+    return str(rows[0]["id"])
+
+
+def progress_plan(base, token, record):
+    """Prints PATIENT_ID PLAN_ID GOALS POINTS START for RECORD's benchmark plan (made if missing)."""
+    pid = find_patient(base, token, record)
+    if pid is None:
         return 1
-    pid = str(rows[0]["id"])
+    path = f"/api/v1/patients/{urllib.parse.quote(pid)}/plans"
+    status, body = get(base, token, path)
+    plans = patient_list(json.loads(body)) if status == 200 else []
+    plan = next((p for p in plans if p.get("plan", {}).get("endGoal") == PLAN_MARK), None)
+    if plan is None:
+        today = datetime.now(timezone.utc).date()
+        start = today - timedelta(days=3 * 365)
+        day = lambda n: (start + timedelta(days=n)).isoformat()
+        goals = [("Less pain interference", "PEG", 6, 3), ("Less pain over the week", "NRS-WEEK", 7, 3),
+                 ("Less neck disability", "NDI", 24, 10)]
+        request = {
+            "problems": [{"icd10": "M54.2"}],
+            "goals": [{"description": d, "measure": {"kind": "instrument", "code": c}, "baseline": b, "target": t,
+                       "targetDate": day(60)} for d, c, b, t in goals],
+            "techniques": [{"technique": "myofascial-release", "regions": ["neck-back.left"]}],
+            "frequencyPerWeek": 1, "durationWeeks": 52, "start": start.isoformat(), "reEvaluationDate": day(28),
+            "endGoal": PLAN_MARK, "dischargeCriteria": "The benchmark ends.",
+        }
+        status, body = get(base, token, path, request)
+        if status != 201:
+            print(f"discover: POST {path} {json.dumps(request)} -> {status} {body[:400]!r}", file=sys.stderr)
+            return 1
+        plan = json.loads(body)
+    plan_id = str(plan["id"])
+    progress = f"{path}/{urllib.parse.quote(plan_id)}/progress"
+    status, body = get(base, token, progress)
+    if status != 200:
+        print(f"discover: GET {progress} -> {status} {body[:400]!r}", file=sys.stderr)
+        return 1
+    goals = json.loads(body).get("goals", [])
+    points = sum(len((g.get("evaluation") or {}).get("points") or []) for g in goals)
+    print(pid, plan_id, len(goals), points, plan.get("plan", {}).get("start", "?"))
+    return 0
+
+
+def newest_assessment(base, token, record):
+    """Prints PATIENT_ID ASSESSMENT_ID COUNT NEWEST OLDEST for RECORD's newest assessment."""
+    pid = find_patient(base, token, record)
+    if pid is None:
+        return 1
     status, body = get(base, token, f"/api/v1/patients/{urllib.parse.quote(pid)}/assessments")
     items = patient_list(json.loads(body)) if status == 200 else []
     if not items:
@@ -78,6 +142,8 @@ def newest_assessment(base, token, record):
 def main():
     if len(sys.argv) == 5 and sys.argv[1] == "--assessment":
         return newest_assessment(sys.argv[3].rstrip("/"), sys.argv[4], sys.argv[2])
+    if len(sys.argv) == 5 and sys.argv[1] == "--plan":
+        return progress_plan(sys.argv[3].rstrip("/"), sys.argv[4], sys.argv[2])
     if len(sys.argv) < 4:
         print(__doc__, file=sys.stderr)
         return 2

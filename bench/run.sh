@@ -6,7 +6,9 @@
 # For each backend: fresh database, `knotwork seed --patients N`, `knotwork seed --history RECORD`
 # (issue 3: three years of history for one of ana.lmt's patients: 30 assessments, 150 pain maps,
 # 500 trigger-point findings, 1,000 measure results, 120 range-of-motion results), `knotwork
-# serve`, a token for ana.lmt, then wrk (2 threads, each connection count, fixed duration) against:
+# serve`, a token for ana.lmt, a plan of care for RECORD (bench/discover.py --plan: started three
+# years ago, goals on PEG, NRS-WEEK and NDI, so that each goal is evaluated on ~250 results), then
+# wrk (2 threads, each connection count, fixed duration) against:
 #   healthz      GET /healthz                         (baseline, no auth)
 #   search       GET /api/v1/patients?q=PREFIX        (authenticated name-prefix search)
 #   json         GET /api/v1/patients/{id}            (audited JSON read)
@@ -14,24 +16,42 @@
 #   me           GET /api/v1/me                       (unaudited read of similar size)
 #   assess-html  GET /patients/{id}/assessments/{aid}         (the chart's assessment page)
 #   assess-json  GET /api/v1/patients/{id}/assessments/{aid}  (the assessment's JSON record)
+#   progress     GET /api/v1/patients/{id}/plans/{planID}/progress  (the plan's goals evaluated
+#                over RECORD's measure series: the JSON chart read of issue 4)
 # The assess-* endpoints read RECORD's newest assessment, which is compared with the baseline and
 # the previous one: they measure a chart read against a long history (issue 3's goal: p99 at most
 # 30 ms on SQLite at 2 connections).
+# Then signing (issue 4's goal: at least 300 durable signed notes per second on SQLite and on
+# PostgreSQL, with 4 concurrent clients): bench/sign.py creates BENCH_SIGN_NOTES drafts for
+# BENCH_SIGN_PATIENT (a patient of ana.lmt with no active precaution; not timed), then signs each
+# exactly once, POST /api/v1/patients/{id}/notes/{noteID}/sign with body {}, from
+# BENCH_SIGN_CONNECTIONS keep-alive connections (a Python client: wrk cannot hand out each id once
+# and stop), and reports signed notes/s, p50, p99 and errors; any 409 means a note was signed
+# twice. Durable: the server runs SQLite in WAL mode with synchronous=FULL and PostgreSQL with
+# fsync on, and answers 200 after the commit. The signed notes are then counted in the database
+# (session_notes.signed_at, and note.sign rows of the audit trail): both must equal the 200s.
+# /healthz is measured with wrk at BENCH_SIGN_CONNECTIONS too, for the ratios; sign.py also prints
+# its own /healthz rate, the ceiling of the Python client.
 # It prints requests/s, p50, p99, their ratios to /healthz, load average before/after, the
 # server's peak RSS (VmHWM) and the data size (patients, database bytes, the history's rows by
-# kind), then a summary table. Afterwards, unless BENCH_QUERY_CHECK=0, it restarts the server with
-# KNOTWORK_LOG_LEVEL=debug and counts the SQL statements logged for one assess-* request on the
-# demo patient KW-000001 (3 assessments) and on RECORD (30): the counts must not differ, i.e. no
-# query count grows with the patient's history (bench/queries.py).
+# kind), then a summary table and the goal lines. Afterwards, unless BENCH_QUERY_CHECK=0, it
+# restarts the server with KNOTWORK_LOG_LEVEL=debug and counts the SQL statements logged for one
+# assess-* and one progress request on the demo patient KW-000001 (3 assessments, a few measures)
+# and on RECORD (30 assessments, 1,000 measures): the counts must not differ, i.e. no query count
+# grows with the patient's history (bench/queries.py).
 #
 # Environment (defaults in brackets):
 #   BENCH_PATIENTS [100000]  BENCH_BACKENDS ["sqlite postgres"]  BENCH_CONNECTIONS ["2 8"]
 #   BENCH_DURATION [10s]     BENCH_PORT [8281]   BENCH_PREFIXES [auto: tried from a list]
 #   BENCH_SKIP_BUILD [0]     BENCH_LOG_LEVEL [server default]
 #   BENCH_HISTORY [KW-000002: a patient of ana.lmt]   BENCH_QUERY_CHECK [1]   BENCH_GOAL_P99_MS [30]
-# Traffic goes to 127.0.0.1 only; every wrk run is bounded by BENCH_DURATION.
-# Note: wrk and the server share the machine's cores, so absolute numbers understate the server;
-# compare ratios and backends within one run.
+#   BENCH_SIGN_NOTES [3000, 0 = no signing]   BENCH_SIGN_CONNECTIONS [4]
+#   BENCH_SIGN_PATIENT [KW-000003: a patient of ana.lmt]   BENCH_GOAL_SIGN_RPS [300]
+#   BENCH_SIGN_DEADLINE [300: seconds of signing after which no further note is sent]
+# Traffic goes to 127.0.0.1 only; every wrk run is bounded by BENCH_DURATION, signing by the
+# number of notes and BENCH_SIGN_DEADLINE.
+# Note: the clients and the server share the machine's cores, so absolute numbers understate the
+# server; compare ratios and backends within one run.
 set -euo pipefail
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$BENCH_DIR/../scripts/lib.sh"
@@ -43,11 +63,20 @@ CONNECTIONS="${BENCH_CONNECTIONS:-2 8}"
 DURATION="${BENCH_DURATION:-10s}"
 PORT="${BENCH_PORT:-8281}"
 THREADS=2
-ENDPOINTS=(healthz search json html me assess-html assess-json)
+ENDPOINTS=(healthz search json html me assess-html assess-json progress)
 HISTORY="${BENCH_HISTORY:-KW-000002}"
 GOAL_P99_MS="${BENCH_GOAL_P99_MS:-30}"
 SMALL_HISTORY=KW-000001   # the demo patient with three assessments (DemoClinic.seedIfEmpty)
+SIGN_NOTES="${BENCH_SIGN_NOTES:-3000}"
+SIGN_CONNECTIONS="${BENCH_SIGN_CONNECTIONS:-4}"
+SIGN_PATIENT="${BENCH_SIGN_PATIENT:-KW-000003}"
+GOAL_SIGN_RPS="${BENCH_GOAL_SIGN_RPS:-300}"
+SIGN_DEADLINE="${BENCH_SIGN_DEADLINE:-300}"
 [[ "$HISTORY" =~ ^[A-Za-z0-9-]+$ ]] || kw_die "BENCH_HISTORY must be a record number (e.g. KW-000002)"
+[[ "$SIGN_PATIENT" =~ ^[A-Za-z0-9-]+$ ]] || kw_die "BENCH_SIGN_PATIENT must be a record number (e.g. KW-000003)"
+[[ "$SIGN_NOTES" =~ ^[0-9]+$ && "$SIGN_CONNECTIONS" =~ ^[1-9][0-9]*$ && "$SIGN_DEADLINE" =~ ^[1-9][0-9]*$ ]] \
+    || kw_die "BENCH_SIGN_NOTES, BENCH_SIGN_CONNECTIONS and BENCH_SIGN_DEADLINE must be numbers"
+[[ "$SIGN_PATIENT" != "$HISTORY" ]] || kw_die "BENCH_SIGN_PATIENT must not be BENCH_HISTORY (its notes would change the reads)"
 KW_BIN="${KNOTWORK_BIN:-$KW_ROOT/.build/release/knotwork}"
 
 command -v wrk >/dev/null || bash "$KW_ROOT/scripts/deps.sh"
@@ -60,6 +89,7 @@ fi
 
 RESULTS="$(mktemp /tmp/knotwork-bench-results.XXXXXX)"
 INFO="$(mktemp /tmp/knotwork-bench-info.XXXXXX)"
+SIGNINFO="$(mktemp /tmp/knotwork-bench-sign.XXXXXX)"
 TMP=""
 SERVER_PID=""
 cleanup_backend() {
@@ -78,7 +108,7 @@ cleanup() {
         tail -n 40 "$TMP/server.log" >&2 || true
     fi
     cleanup_backend
-    rm -f -- "$RESULTS" "$INFO"
+    rm -f -- "$RESULTS" "$INFO" "$SIGNINFO"
     exit $rc
 }
 trap cleanup EXIT
@@ -99,6 +129,7 @@ run_wrk() {
         me) url="$BASE/api/v1/me" ;;
         assess-html) paths="$TMP/paths-assess-html.txt" ;;
         assess-json) paths="$TMP/paths-assess-json.txt" ;;
+        progress) paths="$TMP/paths-progress.txt" ;;
     esac
     [[ -n "$paths" ]] && url="$BASE$(head -n 1 "$paths")"
     local out line
@@ -107,6 +138,12 @@ run_wrk() {
     line="$(grep '^KWRESULT ' <<<"$out" | tail -n 1)"
     [[ -n "$line" ]] || { echo "$out" >&2; kw_die "wrk printed no KWRESULT line"; }
     ((record)) || return 0
+    record_result "$backend" "$ep" "$conns" "$line"
+}
+
+# record_result BACKEND ENDPOINT CONNS "KWRESULT key=value...": prints the row and keeps it for the summary.
+record_result() {
+    local backend="$1" ep="$2" conns="$3" line="$4"
     # key=value pairs -> variables
     local requests rps p50_ms p90_ms p99_ms max_ms bytes_per_req errors non2xx3xx
     eval "$(sed 's/^KWRESULT //' <<<"$line" | tr ' ' '\n' | grep -E '^[a-z0-9_]+=[0-9.]+$' | sed 's/^/local /')"
@@ -172,6 +209,11 @@ bench_backend() {
     echo "/patients/$pid/assessments/$aid" >"$TMP/paths-assess-html.txt"
     echo "/api/v1/patients/$pid/assessments/$aid" >"$TMP/paths-assess-json.txt"
     echo "history: $HISTORY has $count assessments ($oldest .. $newest); assess-* read the newest, $aid"
+    local plan goals points start
+    read -r pid plan goals points start < <(python3 "$BENCH_DIR/discover.py" --plan "$HISTORY" "$BASE" "$TOKEN") \
+        || kw_die "could not give $HISTORY a plan of care"
+    echo "/api/v1/patients/$pid/plans/$plan/progress" >"$TMP/paths-progress.txt"
+    echo "history: progress reads plan $plan of $HISTORY (from $start): $goals goals evaluated on $points measure results"
 
     # Each endpoint must answer 200 before it is measured.
     local ep path code
@@ -184,6 +226,7 @@ bench_backend() {
             me) path=/api/v1/me ;;
             assess-html) path="$(head -n 1 "$TMP/paths-assess-html.txt")" ;;
             assess-json) path="$(head -n 1 "$TMP/paths-assess-json.txt")" ;;
+            progress) path="$(head -n 1 "$TMP/paths-progress.txt")" ;;
         esac
         code="$(curl -s -o "$TMP/check.out" -w '%{http_code}' --max-time 30 \
             -H "Authorization: Bearer $TOKEN" "$BASE$path" || true)"
@@ -199,6 +242,10 @@ bench_backend() {
         for ep in "${ENDPOINTS[@]}"; do run_wrk "$backend" "$ep" "$c" "$DURATION"; done
     done
 
+    if ((SIGN_NOTES > 0)); then
+        sign_bench "$backend" "$db"
+    fi
+
     local hwm rss
     hwm="$(awk '/^VmHWM:/ {print $2 " " $3}' "/proc/$SERVER_PID/status" 2>/dev/null || echo "?")"
     rss="$(awk '/^VmRSS:/ {print $2 " " $3}' "/proc/$SERVER_PID/status" 2>/dev/null || echo "?")"
@@ -210,6 +257,85 @@ bench_backend() {
         query_check "$backend" "${envs[@]}"
     fi
     cleanup_backend
+}
+
+# db_sql BACKEND DATABASE_URL SQL: one query's rows, columns separated by spaces.
+db_sql() {
+    if [[ "$1" == sqlite ]]; then
+        command -v sqlite3 >/dev/null || return 1
+        sqlite3 -readonly -separator ' ' "$2" "$3"
+    else
+        psql -X -At -F ' ' "$2" -c "$3"
+    fi
+}
+
+# sign_bench BACKEND DATABASE_URL: issue 4's signing throughput (bench/sign.py), checked against the
+# database: every 200 must be one signed note and one successful note.sign audit row, and no note
+# may be signed twice.
+sign_bench() {
+    local backend="$1" db="$2"
+    kw_log "signing: $SIGN_NOTES drafts for $SIGN_PATIENT (not timed), then each signed once from $SIGN_CONNECTIONS connections"
+    # /healthz at the signing connection count, for the ratios (unless a read round had it already).
+    if ! grep -qE "^$backend"$'\t'"healthz"$'\t'"$SIGN_CONNECTIONS"$'\t' "$RESULTS"; then
+        run_wrk "$backend" healthz "$SIGN_CONNECTIONS" "$DURATION"
+    fi
+    local q_notes q_audit before_notes before_audit
+    q_notes="SELECT COUNT(*) FROM session_notes n JOIN patients p ON p.id = n.patient_id
+             WHERE p.record_number = '$SIGN_PATIENT' AND n.signed_at IS NOT NULL"
+    q_audit="SELECT COUNT(*), COUNT(DISTINCT entity) FROM audit_events WHERE action = 'note.sign' AND outcome = 'success'"
+    before_notes="$(db_sql "$backend" "$db" "$q_notes")" || before_notes="?"
+    before_audit="$(db_sql "$backend" "$db" "$q_audit")" || before_audit="? ?"
+
+    local out rc=0
+    out="$(python3 "$BENCH_DIR/sign.py" "$BASE" "$TOKEN" "$SIGN_PATIENT" "$SIGN_NOTES" "$SIGN_CONNECTIONS" \
+        "$SERVER_PID" "$SIGN_DEADLINE")" || rc=$?
+    if ((rc != 0)); then
+        kw_log "WARNING: $backend: signing benchmark failed (exit $rc); no sign row"
+        printf '%s\tfailed\t-\t-\t-\t-\n' "$backend" >>"$SIGNINFO"
+        return 0
+    fi
+    local line client sign
+    line="$(grep '^KWRESULT ' <<<"$out" | tail -n 1)"
+    client="$(grep '^KWCLIENT ' <<<"$out" | tail -n 1)"
+    sign="$(grep '^KWSIGN ' <<<"$out" | tail -n 1)"
+    record_result "$backend" sign "$SIGN_CONNECTIONS" "$line"
+    local ok conflicts other errors unsent requests_per_s seconds server_cpu_ms healthz_rps first_failure_s ok_rps_before_failure
+    eval "$(sed 's/^KW[A-Z]* //' <<<"$sign $client" | tr ' ' '\n' | grep -E '^[a-z_]+=-?[0-9.]+$' | sed 's/^/local /')"
+    echo "sign: $ok signed in ${seconds}s ($requests_per_s requests/s); 409 (signed twice): $conflicts;" \
+        "other non-2xx: $other; connection errors: $errors; not sent (deadline): $unsent;" \
+        "knotwork server CPU per signed note: $server_cpu_ms ms (user+system, all threads; $(nproc) cores)"
+    if [[ "$first_failure_s" != -1.00 ]]; then
+        echo "sign: the first failing request was sent ${first_failure_s}s into signing; until then" \
+            "$ok_rps_before_failure signed notes/s"
+    fi
+    local pool_timeouts
+    pool_timeouts="$(grep -c 'ConnectionPoolTimeoutError' "$TMP/server.log" || true)"
+    ((pool_timeouts == 0)) || echo "sign: server log: $pool_timeouts ConnectionPoolTimeoutError (a request waited 10 s" \
+        "for a database connection and failed with 500)"
+    echo "sign: client ceiling: /healthz from the same Python client at $SIGN_CONNECTIONS connections: $healthz_rps req/s"
+
+    local after_notes after_audit verdict="ok"
+    after_notes="$(db_sql "$backend" "$db" "$q_notes")" || after_notes="?"
+    after_audit="$(db_sql "$backend" "$db" "$q_audit")" || after_audit="? ?"
+    local new_notes="?" new_audit="?" new_distinct="?" a1 a2 b1 b2
+    if [[ "$before_notes$after_notes" =~ ^[0-9]+$ ]]; then new_notes=$((after_notes - before_notes)); fi
+    read -r a1 a2 <<<"$after_audit"; read -r b1 b2 <<<"$before_audit"
+    if [[ "$a1$a2$b1$b2" =~ ^[0-9]+$ ]]; then new_audit=$((a1 - b1)); new_distinct=$((a2 - b2)); fi
+    if [[ "$conflicts" != 0 || "$new_audit" != "$new_distinct" ]]; then
+        verdict="SIGNED-TWICE"
+    elif [[ "$new_notes" != "$ok" || "$new_audit" != "$ok" ]]; then
+        verdict="MISMATCH"
+        # A commit whose answer the client never got (it timed out or lost the connection) is a
+        # signed note without a 200: not a double signature.
+        if [[ "$new_notes" =~ ^[0-9]+$ && "$new_notes" == "$new_audit" ]] && ((new_notes > ok && new_notes <= ok + errors + other)); then
+            verdict="MISMATCH($((new_notes - ok))-committed-without-200)"
+        fi
+    fi
+    echo "sign: database: session_notes of $SIGN_PATIENT with signed_at IS NOT NULL: $before_notes before," \
+        "$after_notes after (+$new_notes); audit_events note.sign success: +$new_audit rows for +$new_distinct" \
+        "distinct notes; 200s: $ok -> $verdict"
+    [[ "$verdict" == ok ]] || kw_log "WARNING: $backend: signed notes in the database do not match the 200s ($verdict)"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$backend" "$verdict" "$ok" "$new_notes" "$conflicts" "$((other + errors))" >>"$SIGNINFO"
 }
 
 # history_sizes BACKEND DATABASE_URL SECONDS: rows of the seeded history (and of the whole table).
@@ -258,16 +384,29 @@ query_check() {
         cases+="assess-html $rec($count-assessments) /patients/$pid/assessments/$aid"$'\n'
         cases+="assess-json $rec($count-assessments) /api/v1/patients/$pid/assessments/$aid"$'\n'
     done
+    local plan goals points start
+    for rec in "$SMALL_HISTORY" "$HISTORY"; do
+        if ! read -r pid plan goals points start < <(python3 "$BENCH_DIR/discover.py" --plan "$rec" "$BASE" "$TOKEN"); then
+            kw_log "WARNING: query count: no plan for $rec; skipped"
+            continue
+        fi
+        cases+="progress $rec($points-results) /api/v1/patients/$pid/plans/$plan/progress"$'\n'
+    done
     local rc=0
     python3 "$BENCH_DIR/queries.py" "$BASE" "$TOKEN" "$TMP/server-debug.log" <<<"$cases" | sed "s/^/$backend /" || rc=$?
     case $rc in
         0) ;;
-        3) kw_log "WARNING: $backend: an assess-* statement count grows with the patient's history" ;;
+        3) kw_log "WARNING: $backend: an assess-*/progress statement count grows with the patient's history" ;;
         *) kw_log "WARNING: $backend: query count check failed (exit $rc)" ;;
     esac
 }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); wrk -t$THREADS, connections: $CONNECTIONS, $DURATION each"
+echo "binary: $KW_BIN (built $(date -r "$KW_BIN" '+%Y-%m-%d %H:%M:%S'))"
+if ((SIGN_NOTES > 0)); then
+    echo "signing: $SIGN_NOTES notes of $SIGN_PATIENT from $SIGN_CONNECTIONS connections; goal $GOAL_SIGN_RPS signed notes/s" \
+        "(temp files in /tmp: $(df -PT /tmp | awk 'NR == 2 {print $2 " on " $1}'))"
+fi
 for backend in $BACKENDS; do
     bench_backend "$backend"
 done
@@ -294,5 +433,15 @@ awk -F'\t' -v goal="$GOAL_P99_MS" '
         printf "goal (issue 3): sqlite %-11s c=2 p99 %.3f ms <= %s ms: %s\n", $2, $6, goal,
             ($6 <= goal && $7 + $8 == 0) ? "met" : "NOT met"
     }' "$RESULTS"
+# Issue 4's goal for signing, on each backend.
+awk -F'\t' -v goal="$GOAL_SIGN_RPS" -v conns="$SIGN_CONNECTIONS" '
+    FILENAME == ARGV[1] { verdict[$1] = $2; next }
+    $2 == "sign" {
+        seen[$1] = 1
+        printf "goal (issue 4): %-6s sign c=%s %.1f signed notes/s >= %s: %s (errors %d, database %s)\n", $1, conns, $4, goal,
+            ($4 >= goal && $7 + $8 == 0 && verdict[$1] == "ok") ? "met" : "NOT met", $7 + $8, verdict[$1]
+    }
+    END { for (b in verdict) if (!(b in seen)) printf "goal (issue 4): %-6s sign: NOT measured (%s)\n", b, verdict[b] }
+' "$SIGNINFO" "$RESULTS"
 echo
 cat "$INFO"
