@@ -35,6 +35,13 @@ public enum KnotworkMetrics {
 /// Sets up an application: database and migrations, middleware, routes. Tests call it with their
 /// own settings and clock.
 public func configure(_ app: Application, settings: Settings, clock: KnotworkClock = .live, migrate: Bool = true) async throws {
+    // Each SQLite connection holds a thread-pool thread while it waits for the write lock (sqlite-nio's busy handler
+    // retries without yielding). With fewer threads than connections, waiters could occupy every thread while the
+    // lock holder waited for one to finish, and concurrent writes stalled until the pool timed out (found by the
+    // signing benchmark). Two pools of one connection per event loop, so twice the cores, and room for file I/O.
+    if !settings.database.isPostgres {
+        app.threadPool = NIOThreadPool(numberOfThreads: 2 * System.coreCount + 2)
+    }
     try settings.database.register(on: app.databases, logLevel: .debug)
     app.knotwork = KnotworkState(settings: settings, clock: clock, auditBatcher: AuditBatcher(database: app.db(.audit)))
     for migration in KnotworkMigrations.all { app.migrations.add(migration) }
