@@ -126,14 +126,19 @@ public struct AssessmentStore: Sendable {
         guard !ids.isEmpty else { return [] }
         // Plain rows rather than Fluent models: this is the record page's largest read, and hydrating models
         // was most of its time.
-        return try await self.database.sql.select()
-            .columns("id", "assessment_id", "kind", "code", "value", "recorded_on", "recorded_at", "recorded_by", "recorded_by_name", "body")
-            .from(ClinicalEntryModel.schema)
-            .where("patient_id", .equal, patientID)
+        return try await self.selectEntries(of: patientID)
             .where("assessment_id", .in, ids)
             .orderBy("recorded_on").orderBy("recorded_at")
             .all(decoding: EntryRow.self)
             .map(\.stored)
+    }
+
+    /// A patient's findings as plain rows (the columns `EntryRow` decodes).
+    func selectEntries(of patientID: UUID) -> SQLSelectBuilder {
+        self.database.sql.select()
+            .columns("id", "assessment_id", "kind", "code", "value", "recorded_on", "recorded_at", "recorded_by", "recorded_by_name", "body", "session_id")
+            .from(ClinicalEntryModel.schema)
+            .where("patient_id", .equal, patientID)
     }
 
     struct EntryRow: Decodable {
@@ -161,10 +166,7 @@ public struct AssessmentStore: Sendable {
     /// in one query.
     public func series(of patientID: UUID, codes: [String], from start: CalendarDate) async throws -> [StoredEntry] {
         guard !codes.isEmpty else { return [] }
-        return try await self.database.sql.select()
-            .columns("id", "assessment_id", "kind", "code", "value", "recorded_on", "recorded_at", "recorded_by", "recorded_by_name", "body", "session_id")
-            .from(ClinicalEntryModel.schema)
-            .where("patient_id", .equal, patientID)
+        return try await self.selectEntries(of: patientID)
             .where("code", .in, codes)
             .where("recorded_on", .greaterThanOrEqual, start.description)
             .orderBy("recorded_on").orderBy("recorded_at")

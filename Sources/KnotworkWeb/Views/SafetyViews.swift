@@ -196,17 +196,11 @@ enum SafetyViews {
             field("guidance", "Guidance", value: f.guidance, errors: errors, required: true),
             field("source", "Source", value: f.source, errors: errors, required: true),
             selectField("confidence", "Confidence", options: Confidence.allCases.map { ($0.rawValue, $0.rawValue) }, selected: f.confidence, errors: errors),
-            self.checkbox("urgent", "Urgent referral (stop and refer only)", f.urgent),
-            self.checkbox("needsRegion", "Ask where (avoid the area only)", f.needsRegion),
-            self.checkbox("askEveryVisit", "Ask at every visit (red flag)", f.askEveryVisit),
-            self.checkbox("active", "Active", f.active ?? "1"),
+            AssessmentViews.checkbox("urgent", "urgent", "Urgent referral (stop and refer only)", checked: ["1", "true"].contains(f.urgent)),
+            AssessmentViews.checkbox("needsRegion", "needsRegion", "Ask where (avoid the area only)", checked: ["1", "true"].contains(f.needsRegion)),
+            AssessmentViews.checkbox("askEveryVisit", "askEveryVisit", "Ask at every visit (red flag)", checked: ["1", "true"].contains(f.askEveryVisit)),
+            AssessmentViews.checkbox("active", "active", "Active", checked: ["1", "true"].contains(f.active ?? "1")),
             .button(.id("rule-submit"), .type(.submit), .class("primary"), .text("Save rule version"))
         )
-    }
-
-    static func checkbox<C: HTML.BodyContext>(_ name: String, _ label: String, _ value: String?) -> Node<C> {
-        .div(.class("field checkbox"),
-             .input(.type(.checkbox), .id(name), .name(name), .value("1"), .checked(value == "1" || value == "true")),
-             .label(.for(name), .text(label)))
     }
 }
