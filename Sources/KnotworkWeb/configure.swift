@@ -43,7 +43,8 @@ public func configure(_ app: Application, settings: Settings, clock: KnotworkClo
         app.threadPool = NIOThreadPool(numberOfThreads: 2 * System.coreCount + 2)
     }
     try settings.database.register(on: app.databases, logLevel: .debug)
-    app.knotwork = KnotworkState(settings: settings, clock: clock, auditBatcher: AuditBatcher(database: app.db(.audit)))
+    let gate = settings.database.isPostgres ? nil : WriteGate()
+    app.knotwork = KnotworkState(settings: settings, clock: clock, auditBatcher: AuditBatcher(database: app.db(.audit), gate: gate), writeGate: gate)
     for migration in KnotworkMigrations.all { app.migrations.add(migration) }
     // One pool for requests and one for the audit trail (see DatabaseTarget.register).
     KnotworkMetrics.databasePoolSize.set(Double(settings.database.isPostgres ? 5 * System.coreCount : 2 * System.coreCount))

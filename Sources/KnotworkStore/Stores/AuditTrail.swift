@@ -1,4 +1,3 @@
-import Crypto
 import Fluent
 import Foundation
 import KnotworkCore
@@ -64,11 +63,14 @@ public struct AuditTrail: Sendable {
     public let now: @Sendable () -> Date
     /// When present, stand-alone rows and reads are group-committed (see `AuditBatcher`).
     public let batcher: AuditBatcher?
+    /// SQLite's: write transactions take turns instead of spinning for the file's lock (see `WriteGate`).
+    public let gate: WriteGate?
 
-    public init(database: any Database, now: @escaping @Sendable () -> Date, batcher: AuditBatcher? = nil) {
+    public init(database: any Database, now: @escaping @Sendable () -> Date, batcher: AuditBatcher? = nil, gate: WriteGate? = nil) {
         self.database = database
         self.now = now
         self.batcher = batcher
+        self.gate = gate
     }
 
     /// A read of patient data: the data is read, then its audit row is made durable before the
@@ -102,21 +104,46 @@ public struct AuditTrail: Sendable {
         _ body: @escaping @Sendable (any Database) async throws -> T
     ) async throws -> T {
         let now = self.now
+        let database = self.database
+        // On SQLite the head is locked first: that takes the file's write lock before any read, so that a write
+        // from outside the gate (a session touch) cannot invalidate this transaction's snapshot. On PostgreSQL it is
+        // locked last, so that concurrent writes wait for each other only for the audit row and the commit; either
+        // way the chain's order is the commit order.
+        let lockFirst = database.sql.dialect.name == "sqlite"
         do {
-            return try await self.database.transaction { tx in
-                // Locking the head first orders the chain, and on SQLite takes the write lock before
-                // any read so that a concurrent commit cannot invalidate this transaction's snapshot.
-                let head = try await Self.lockHead(on: tx)
+            return try await self.gate.run { try await database.transaction { tx in
+                let early = lockFirst ? try await Self.lockHead(on: tx) : nil
                 let value = try await body(tx)
                 var entry = entry
                 entry.patientID = patientOf(value) ?? entry.patientID
+                let head: Head
+                if let early { head = early } else { head = try await Self.lockHead(on: tx) }
                 try await Self.append(entry, actor: actor, head: head, at: now(), on: tx)
                 return value
-            }
+            } }
         } catch {
             try? await self.record(actor, entry.failed(by: error))
             throw error
         }
+    }
+
+    /// `perform` with a first phase outside the transaction: `prepare` reads and computes (validation, canonical forms,
+    /// hashes) before the write begins, so that SQLite's single writer is held only for the writes; `body` then checks in
+    /// the transaction that what was prepared still holds. A failure in either phase is audited the same way.
+    public func perform<P: Sendable, T: Sendable>(
+        _ actor: AuditActor,
+        _ entry: AuditEntry,
+        prepare: @escaping @Sendable (any Database) async throws -> P,
+        _ body: @escaping @Sendable (any Database, P) async throws -> T
+    ) async throws -> T {
+        let prepared: P
+        do {
+            prepared = try await prepare(self.database)
+        } catch {
+            try? await self.record(actor, entry.failed(by: error))
+            throw error
+        }
+        return try await self.perform(actor, entry) { tx in try await body(tx, prepared) }
     }
 
     /// Writes one stand-alone row (authentication events, refusals); durable when this returns.
@@ -125,10 +152,11 @@ public struct AuditTrail: Sendable {
             return try await batcher.append(actor, entry, at: self.now())
         }
         let now = self.now
-        try await self.database.transaction { tx in
+        let database = self.database
+        try await self.gate.run { try await database.transaction { tx in
             let head = try await Self.lockHead(on: tx)
             try await Self.append(entry, actor: actor, head: head, at: now(), on: tx)
-        }
+        } }
     }
 
     struct Head { var seq: Int64; var previousHash: String }
@@ -167,8 +195,7 @@ public struct AuditTrail: Sendable {
     }
 
     public static func hash(_ record: AuditRecord, previousHash: String) -> String {
-        let digest = SHA256.hash(data: Data(record.canonical(previousHash: previousHash).utf8))
-        return digest.map { String(format: "%02x", $0) }.joined()
+        Digest.sha256Hex(record.canonical(previousHash: previousHash))
     }
 }
 
@@ -178,13 +205,15 @@ public struct AuditTrail: Sendable {
 /// do not come here: they are written in the write's own transaction by `AuditTrail.perform`.
 public actor AuditBatcher {
     let database: any Database
+    let gate: WriteGate?
     var pending: [(AuditActor, AuditEntry, Date, CheckedContinuation<Void, any Error>)] = []
     var flushing = false
     /// Bounds one transaction's size under a burst.
     static let maxBatch = 256
 
-    public init(database: any Database) {
+    public init(database: any Database, gate: WriteGate? = nil) {
         self.database = database
+        self.gate = gate
     }
 
     public func append(_ actor: AuditActor, _ entry: AuditEntry, at time: Date) async throws {
@@ -202,13 +231,14 @@ public actor AuditBatcher {
             let batch = Array(self.pending.prefix(Self.maxBatch))
             self.pending.removeFirst(batch.count)
             let rows = batch.map { ($0.0, $0.1, $0.2) }
+            let database = self.database
             do {
-                try await self.database.transaction { tx in
+                try await self.gate.run { try await database.transaction { tx in
                     var head = try await AuditTrail.lockHead(on: tx, count: rows.count)
                     for (actor, entry, time) in rows {
                         head = try await AuditTrail.append(entry, actor: actor, head: head, at: time, on: tx)
                     }
-                }
+                } }
                 for item in batch { item.3.resume() }
             } catch {
                 for item in batch { item.3.resume(throwing: error) }

@@ -15,6 +15,8 @@ struct KnotworkState: Sendable {
     var settings: Settings
     var clock: KnotworkClock
     var auditBatcher: AuditBatcher
+    /// SQLite's one-writer gate (nil on PostgreSQL).
+    var writeGate: WriteGate?
 }
 
 extension Application {
@@ -119,7 +121,8 @@ extension Request {
     }
 
     var audit: AuditTrail {
-        AuditTrail(database: self.db, now: self.application.knotwork.clock.now, batcher: self.application.knotwork.auditBatcher)
+        AuditTrail(database: self.db, now: self.application.knotwork.clock.now, batcher: self.application.knotwork.auditBatcher,
+                   gate: self.application.knotwork.writeGate)
     }
     var users: UserStore { UserStore(database: self.db) }
     var patients: PatientStore { PatientStore(database: self.db) }
@@ -139,7 +142,7 @@ enum Secrets {
 
     /// Tokens are stored as SHA-256 hashes: a stolen database does not yield usable sessions or tokens.
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Digest.sha256Hex(token)
     }
 
     /// Constant-time comparison for CSRF tokens.
