@@ -12,8 +12,8 @@ The second finds the patient with record number RECORD (/api/v1/patients?record=
 newest assessment (/api/v1/patients/ID/assessments) and prints one line on stdout:
   PATIENT_ID ASSESSMENT_ID ASSESSMENT_COUNT NEWEST_DATE OLDEST_DATE
 exits 1 if the patient or an assessment is not found.
-The third gives RECORD a plan of care for the progress read (issue 4): it reuses the plan a
-previous call made (end goal "bench: progress"), or creates one starting three years ago, 52 weeks
+The third finds RECORD's plan of care for the chart and progress reads (issue 4): its active plan
+(`knotwork seed --episode` makes one), or the plan a previous call made (end goal "bench: progress"), or creates one starting three years ago, 52 weeks
 long, with goals on PEG, NRS-WEEK and NDI (the instruments `knotwork seed --history` records), then
 reads its progress once and prints one line on stdout:
   PATIENT_ID PLAN_ID GOALS POINTS START
@@ -89,7 +89,9 @@ def progress_plan(base, token, record):
     path = f"/api/v1/patients/{urllib.parse.quote(pid)}/plans"
     status, body = get(base, token, path)
     plans = patient_list(json.loads(body)) if status == 200 else []
-    plan = next((p for p in plans if p.get("plan", {}).get("endGoal") == PLAN_MARK), None)
+    # The patient's active plan (the demo's, or `knotwork seed --episode`'s), else one made by an earlier call.
+    plan = next((p for p in plans if p.get("plan", {}).get("status") == "active"), None) \
+        or next((p for p in plans if p.get("plan", {}).get("endGoal") == PLAN_MARK), None)
     if plan is None:
         today = datetime.now(timezone.utc).date()
         start = today - timedelta(days=3 * 365)

@@ -88,6 +88,8 @@ func routes(_ app: Application) throws {
     chart.post("safety", "precautions", ":precautionID", "resolve", use: assessments.resolvePrecaution).require(.patient(.clinical))
     app.get("tasks", use: assessments.tasks).require(.signedIn)
     app.get("admin", "safety-rules", use: admin.safetyRules).require(.roles([.admin]))
+    app.get("admin", "clinic", use: admin.clinicSettings).require(.roles([.admin]))
+    app.post("admin", "clinic", use: admin.saveClinicSettings).require(.roles([.admin]))
     app.post("admin", "safety-rules", use: admin.saveSafetyRule).require(.roles([.admin]))
 
     // JSON API
@@ -147,6 +149,8 @@ func routes(_ app: Application) throws {
     apiChart.post("notes", ":noteID", "sign", use: apiCare.sign).require(.patient(.clinical))
     apiChart.post("notes", ":noteID", "addenda", use: apiCare.addAddendum).require(.patient(.clinical))
     api.get("notes", "unsigned", use: apiCare.overdue).require(.signedIn)
+    api.get("clinic-settings", use: apiCare.settings).require(.signedIn)
+    api.put("clinic-settings", use: apiCare.saveSettings).require(.roles([.admin]))
     api.get("catalog", "instruments", use: API.Catalog.instruments).require(.signedIn)
     api.get("catalog", "body-regions", use: API.Catalog.bodyRegions).require(.signedIn)
     api.get("catalog", "muscles", use: API.Catalog.muscles).require(.signedIn)

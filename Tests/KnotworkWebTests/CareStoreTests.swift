@@ -108,6 +108,39 @@ import Vapor
         }
     }
 
+    /// A note is validated before the write begins (AuditTrail.perform(prepare:)); what is signed must be exactly the
+    /// draft that was validated, and a note signed meanwhile is a conflict, never a second signature.
+    @Test func onlyTheValidatedDraftIsSignedAndOnlyOnce() async throws {
+        try await withClinic { clinic in
+            let store = CareStore(database: clinic.app.db)
+            let p = clinic.anaPatient!
+            let ana = self.recorder(clinic, "ana.lmt")
+            let now = Self.at("2026-09-01T16:10:00Z")
+            let techniques = Set(TechniqueCatalog.standard.map(\.code))
+            let saved = try await store.saveDraft(Self.draft, patientID: p.id, planID: nil, kind: "session", idempotencyKey: "race",
+                                                  sessionStart: Self.draft.timeIn, sessionEnd: Self.draft.timeOut, by: ana, at: now).note
+            let read = try await store.draftToSign(saved.id, patientID: p.id, by: ana)
+            let valid = try Self.draft.validated(techniques: techniques, now: now)
+            let canonical = valid.canonicalForm(patientID: p.id, noteID: saved.id, author: ana.userID, signedAt: now)
+            // The therapist's background save lands between the read and the signature.
+            var typed = Self.draft
+            typed.painAfter = 1
+            _ = try await store.updateDraft(saved.id, patientID: p.id, body: typed, sessionStart: typed.timeIn, sessionEnd: typed.timeOut, by: ana, at: now)
+            await #expect(throws: CareStoreError.draftChanged) {
+                try await store.commitSignature(read, body: valid, canonical: canonical, at: now, lateAfter: LateEntry.defaultThreshold)
+            }
+            #expect(try await store.note(saved.id, of: p.id)?.isSigned == false)
+            // Read again, signed once; the stale read of the same draft then finds it signed.
+            let fresh = try await store.draftToSign(saved.id, patientID: p.id, by: ana)
+            let signed = try await store.commitSignature(fresh, body: valid, canonical: canonical, at: now, lateAfter: LateEntry.defaultThreshold)
+            #expect(NoteSignature.verify(signed))
+            await #expect(throws: CareStoreError.noteIsSigned) {
+                try await store.commitSignature(fresh, body: valid, canonical: canonical, at: now, lateAfter: LateEntry.defaultThreshold)
+            }
+            #expect(try await store.note(saved.id, of: p.id)?.signature == signed.signature)
+        }
+    }
+
     @Test func everyPlanRevisionIsKeptAndCannotBeRewritten() async throws {
         try await withClinic { clinic in
             let store = CareStore(database: clinic.app.db)

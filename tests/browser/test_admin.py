@@ -116,3 +116,40 @@ def test_admin_pages_refused_to_a_clinician(browser: Browser):
         assert b.h1() == "Not found", f"{path} as ana.lmt: {b.h1()}"
     r = b.http().get(b.url("/admin/audit.csv"), allow_redirects=False, timeout=30)
     assert r.status_code == 404 and "text/csv" not in r.headers.get("Content-Type", "")
+
+
+def test_clinic_settings_add_a_technique_and_it_is_offered_on_plans(browser: Browser):
+    """Issue 4: the administrator edits the clinic's technique list (and the progress rules) on a page that passes axe;
+    a bad CPT code is named on its row and saves nothing; the new technique is then offered on the plan form."""
+    b = browser
+    b.sign_in("admin")
+    b.click_and_wait(next(a for a in b.find_all("nav#main-nav a") if a.text == "Clinic settings"))
+    assert b.path == "/admin/clinic" and b.h1() == "Clinic settings"
+    b.assert_axe_clean("clinic settings")
+    rows = b.find_all("table#techniques-table tbody tr")
+    new = [r for r in rows if r.find_element("css selector", "td").text == "New"]
+    assert len(new) == 3, [r.text for r in rows]
+    name = new[0].find_element("css selector", "input[name$='[label]']")
+    cpt = new[0].find_element("css selector", "input[name$='[cpt]']")
+    name.send_keys("Positional release")
+    cpt.send_keys("123")
+    cpt_name = cpt.get_attribute("name")
+    b.submit_form("#settings-submit")
+    assert "A CPT code is five digits" in b.find("main").text
+    b.assert_axe_clean("clinic settings with an error")
+    cpt = b.find(f"input[name='{cpt_name}']")
+    cpt.clear()
+    cpt.send_keys("97140")
+    b.submit_form("#settings-submit")
+    assert "version" in b.find("main").text and "is in force" in b.find("main").text, b.find("main").text[:300]
+    assert "positional-release" in b.find("table#techniques-table").text
+
+    b.sign_out()
+    b.sign_in("ana.lmt")
+    r = b.http().get(b.url("/api/v1/patients?record=KW-000001"), timeout=30)
+    assert r.status_code == 200, r.text[:200]
+    body = r.json()
+    pid = (body["items"] if isinstance(body, dict) else body)[0]["id"]
+    b.get(f"/patients/{pid}/plans/new")
+    options = [o.get_attribute("value") for o in b.find_all("select[name='techniques[0][technique]'] option")]
+    assert "positional-release" in options, options

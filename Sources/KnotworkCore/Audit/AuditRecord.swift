@@ -40,6 +40,7 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case holdOverride = "safety.hold_override"
     case precautionResolve = "safety.precaution_resolve"
     case safetyRuleUpdate = "safety_rule.update"
+    case clinicSettingsUpdate = "clinic_settings.update"
     case taskRead = "task.read"
     case planRead = "plan.read"
     case planCreate = "plan.create"

@@ -92,4 +92,7 @@ extension CalendarDate {
 
     /// The date `days` later (earlier when negative).
     public func adding(days: Int) -> CalendarDate { CalendarDate(dayNumber: self.dayNumber + days) }
+
+    /// Midnight UTC at the start of the day.
+    public var startOfDayUTC: Date { Date(timeIntervalSince1970: Double(self.dayNumber) * 86_400) }
 }

@@ -15,5 +15,7 @@ public enum KnotworkMigrations {
         CreateSafetySchema(),
         // 0003: plans of care and signed notes
         CreateCareSchema(),
+        // 0004: the clinic's settings for plans and progress
+        CreateClinicSettings(),
     ]
 }

@@ -102,21 +102,17 @@ public struct AssessmentStore: Sendable {
         _ kind: EntryKind, _ value: V, code: String? = nil, number: Double? = nil, patientID: UUID, assessmentID: UUID?,
         sessionID: UUID? = nil, recordedOn: CalendarDate, by recorder: Recorder, at now: Date
     ) async throws -> ClinicalEntry<V> {
-        let row = ClinicalEntryModel()
-        row.id = UUID()
-        row.patientID = patientID
-        row.assessmentID = assessmentID
-        row.sessionID = sessionID
-        row.kind = kind.rawValue
-        row.code = code
-        row.value = number
-        row.recordedOn = recordedOn.description
-        row.recordedAt = now
-        row.recordedBy = recorder.userID
-        row.recordedByName = recorder.name
-        row.body = try StoredJSON.encode(value)
-        try await row.create(on: self.database)
-        return ClinicalEntry(id: row.id!, assessmentID: assessmentID, recordedOn: recordedOn, recordedAt: now,
+        // A plain insert: findings are written on every signature and screen, and Fluent's model machinery cost more
+        // than the write.
+        let id = UUID()
+        try await self.database.sql.insert(into: ClinicalEntryModel.schema)
+            .columns("id", "patient_id", "assessment_id", "session_id", "kind", "code", "value", "recorded_on", "recorded_at",
+                     "recorded_by", "recorded_by_name", "body")
+            .values(SQLBind(id), SQLBind(patientID), SQLBind(assessmentID), SQLBind(sessionID), SQLBind(kind.rawValue), SQLBind(code),
+                    SQLBind(number), SQLBind(recordedOn.description), SQLBind(now), SQLBind(recorder.userID), SQLBind(recorder.name),
+                    SQLBind(try StoredJSON.encode(value)))
+            .run()
+        return ClinicalEntry(id: id, assessmentID: assessmentID, recordedOn: recordedOn, recordedAt: now,
                              recordedBy: recorder.userID, recordedByName: recorder.name, value: value)
     }
 

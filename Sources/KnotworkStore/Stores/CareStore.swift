@@ -1,4 +1,3 @@
-import Crypto
 import Fluent
 import Foundation
 import KnotworkCore
@@ -58,6 +57,8 @@ public enum CareStoreError: Error, Equatable {
     case noteNotSigned
     /// Only the author edits or signs their note.
     case notTheAuthor
+    /// The draft was saved again between its validation and its signature (HTTP 409: sign again).
+    case draftChanged
 }
 
 extension CarePlanModel {
@@ -77,10 +78,17 @@ extension SessionNoteModel {
     }
 }
 
+extension NoteAddendumModel {
+    var stored: StoredAddendum {
+        StoredAddendum(id: self.id!, noteID: self.noteID, authorID: self.authorID, authorName: self.authorName, text: self.text,
+                       signedAt: self.signedAt, signature: self.signature)
+    }
+}
+
 /// The one signature rule: SHA-256 over the canonical text, lower-case hex.
 public enum NoteSignature {
     public static func hash(_ canonical: String) -> String {
-        SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
+        Digest.sha256Hex(canonical)
     }
 
     /// A signed note verifies when its stored canonical text still hashes to its signature.
@@ -176,6 +184,61 @@ public struct CareStore: Sendable {
         return try row.stored()
     }
 
+    /// What the worklist needs to tell whether a re-evaluation is due: each active or maintenance plan of the patients on
+    /// a user's care team, the patient's name, the date of their latest assessment and the dates of their sessions since.
+    /// Three queries, whatever the number of patients.
+    public struct PlanForWorklist: Sendable {
+        public var plan: StoredPlan
+        public var patientName: String
+        public var lastEvaluation: CalendarDate?
+        public var sessions: [CalendarDate]
+    }
+
+    public func worklistPlans(onTeamOf userID: UUID, limit: Int = 500) async throws -> [PlanForWorklist] {
+        struct PlanRow: Decodable {
+            var id: UUID
+            var patient_id: UUID
+            var revision: Int
+            var body: String
+            var created_at: Date
+            var updated_at: Date
+            var certification: String?
+            var given_name: String
+            var family_name: String
+        }
+        let open = [PlanStatus.active, .maintenance].map(\.rawValue)
+        let rows = try await self.database.sql.raw("""
+            SELECT p.id, p.patient_id, p.revision, p.body, p.created_at, p.updated_at, p.certification, pt.given_name, pt.family_name
+            FROM \(ident: CarePlanModel.schema) p
+            JOIN care_team_members m ON m.patient_id = p.patient_id
+            JOIN \(ident: PatientModel.schema) pt ON pt.id = p.patient_id
+            WHERE m.user_id = \(bind: userID) AND p.status IN (\(bind: open[0]), \(bind: open[1]))
+            ORDER BY p.updated_at DESC LIMIT \(literal: limit)
+            """).all(decoding: PlanRow.self)
+        guard !rows.isEmpty else { return [] }
+        let patients = Array(Set(rows.map(\.patient_id)))
+        struct LastRow: Decodable { var patient_id: UUID; var last: String? }
+        let last = try await self.database.sql.select()
+            .column("patient_id").column(SQLFunction("MAX", args: SQLIdentifier("assessed_on")), as: "last")
+            .from(AssessmentModel.schema).where("patient_id", .in, patients).groupBy("patient_id")
+            .all(decoding: LastRow.self)
+        var lastBy: [UUID: CalendarDate] = [:]
+        for r in last { lastBy[r.patient_id] = r.last.flatMap(CalendarDate.init) }
+        struct SessionRow: Decodable { var patient_id: UUID; var session_start: Date }
+        let sessions = try await self.database.sql.select().columns("patient_id", "session_start").from(SessionNoteModel.schema)
+            .where("patient_id", .in, patients).where("kind", .equal, "session").where("session_start", .isNot, SQLLiteral.null)
+            .all(decoding: SessionRow.self)
+        var sessionsBy: [UUID: [CalendarDate]] = [:]
+        for r in sessions { sessionsBy[r.patient_id, default: []].append(CalendarDate(r.session_start)) }
+        return try rows.map { r in
+            let plan = StoredPlan(id: r.id, patientID: r.patient_id, plan: try StoredJSON.decode(PlanOfCare.self, r.body), revision: r.revision,
+                                  createdAt: r.created_at, updatedAt: r.updated_at,
+                                  certification: try r.certification.map { try StoredJSON.decode(Certification.self, $0) })
+            return PlanForWorklist(plan: plan, patientName: "\(r.given_name) \(r.family_name)", lastEvaluation: lastBy[r.patient_id],
+                                   sessions: sessionsBy[r.patient_id] ?? [])
+        }
+    }
+
     // MARK: notes
 
     /// Saves a draft as the therapist types. The same idempotency key from the same author always names the
@@ -214,39 +277,96 @@ public struct CareStore: Sendable {
     }
 
     public func note(_ id: UUID, of patientID: UUID) async throws -> StoredNote? {
-        try await SessionNoteModel.query(on: self.database).filter(\.$id == id).filter(\.$patientID == patientID).first()?.stored
+        try await self.selectNotes().where("id", .equal, id).where("patient_id", .equal, patientID)
+            .first(decoding: NoteRow.self)?.stored
     }
 
     /// A patient's notes, newest session first.
     public func notes(of patientID: UUID, limit: Int = 500) async throws -> [StoredNote] {
-        try await SessionNoteModel.query(on: self.database).filter(\.$patientID == patientID)
-            .sort(\.$sessionStart, .descending).sort(\.$createdAt, .descending).limit(limit).all().map(\.stored)
+        try await self.selectNotes().where("patient_id", .equal, patientID)
+            .orderBy("session_start", .descending).orderBy("created_at", .descending).limit(limit)
+            .all(decoding: NoteRow.self).map(\.stored)
     }
 
     /// An author's unsigned notes whose session ended before `before` (the "older than 24 hours" list).
     public func unsigned(by authorID: UUID, endedBefore before: Date) async throws -> [StoredNote] {
-        try await SessionNoteModel.query(on: self.database).filter(\.$authorID == authorID).filter(\.$signedAt == nil)
-            .filter(\.$sessionEnd < before).sort(\.$sessionEnd).all().map(\.stored)
+        try await self.selectNotes().where("author_id", .equal, authorID).where("signed_at", .is, SQLLiteral.null)
+            .where("session_end", .lessThan, before).orderBy("session_end")
+            .all(decoding: NoteRow.self).map(\.stored)
+    }
+
+    /// Notes as plain rows: the columns `NoteRow` decodes. Reads skip Fluent's model machinery, which cost a
+    /// signing more CPU than the signing itself (the signing benchmark's profile).
+    func selectNotes() -> SQLSelectBuilder {
+        self.database.sql.select()
+            .columns("id", "patient_id", "plan_id", "kind", "author_id", "author_name", "idempotency_key", "body", "session_start",
+                     "session_end", "created_at", "updated_at", "signed_at", "signature", "canonical", "late")
+            .from(SessionNoteModel.schema)
+    }
+
+    struct NoteRow: Decodable {
+        var id: UUID
+        var patient_id: UUID
+        var plan_id: UUID?
+        var kind: String
+        var author_id: UUID
+        var author_name: String
+        var idempotency_key: String
+        var body: String
+        var session_start: Date?
+        var session_end: Date?
+        var created_at: Date
+        var updated_at: Date
+        var signed_at: Date?
+        var signature: String?
+        var canonical: String?
+        var late: Bool
+
+        var stored: StoredNote {
+            StoredNote(id: self.id, patientID: self.patient_id, planID: self.plan_id, kind: self.kind, authorID: self.author_id,
+                       authorName: self.author_name, idempotencyKey: self.idempotency_key, body: self.body, sessionStart: self.session_start,
+                       sessionEnd: self.session_end, createdAt: self.created_at, updatedAt: self.updated_at, signedAt: self.signed_at,
+                       signature: self.signature, canonical: self.canonical, late: self.late)
+        }
     }
 
     /// Signs a draft: `validated` turns the draft into the note's final body and its canonical text; the signature is
     /// SHA-256 over that text. A signed note is refused (`noteIsSigned`), here and by the database's own trigger.
     public func sign<Final: Encodable>(_ id: UUID, patientID: UUID, by author: Recorder, at now: Date, lateAfter threshold: TimeInterval,
                                        _ validated: (StoredNote) throws -> (body: Final, canonical: String)) async throws -> StoredNote {
-        guard let row = try await SessionNoteModel.query(on: self.database).filter(\.$id == id).filter(\.$patientID == patientID).first() else {
-            throw CareStoreError.notFound
-        }
-        guard row.signedAt == nil else { throw CareStoreError.noteIsSigned }
-        guard row.authorID == author.userID else { throw CareStoreError.notTheAuthor }
-        let (body, canonical) = try validated(row.stored)
-        row.body = try StoredJSON.encode(body)
-        row.canonical = canonical
-        row.signature = NoteSignature.hash(canonical)
-        row.signedAt = now
-        row.updatedAt = now
-        row.late = LateEntry.isLate(sessionDate: row.sessionEnd ?? row.createdAt, signedAt: now, threshold: threshold)
-        try await row.update(on: self.database)
-        return row.stored
+        let draft = try await self.draftToSign(id, patientID: patientID, by: author)
+        let (body, canonical) = try validated(draft)
+        return try await self.commitSignature(draft, body: body, canonical: canonical, at: now, lateAfter: threshold)
+    }
+
+    /// The draft its author may sign: `notFound`, `noteIsSigned` or `notTheAuthor` otherwise.
+    public func draftToSign(_ id: UUID, patientID: UUID, by author: Recorder) async throws -> StoredNote {
+        guard let note = try await self.note(id, of: patientID) else { throw CareStoreError.notFound }
+        guard !note.isSigned else { throw CareStoreError.noteIsSigned }
+        guard note.authorID == author.userID else { throw CareStoreError.notTheAuthor }
+        return note
+    }
+
+    /// Signs `draft` with its validated body, if it is still unsigned and unchanged: the text that was validated is the
+    /// text that is signed. A draft saved meanwhile is `draftChanged`; a note signed meanwhile (on PostgreSQL a
+    /// concurrent signer waits for this row, then finds it signed) is `noteIsSigned`.
+    public func commitSignature<Final: Encodable>(_ draft: StoredNote, body: Final, canonical: String, at now: Date,
+                                                  lateAfter threshold: TimeInterval) async throws -> StoredNote {
+        var note = draft
+        note.body = try StoredJSON.encode(body)
+        note.canonical = canonical
+        note.signature = NoteSignature.hash(canonical)
+        note.signedAt = now
+        note.updatedAt = now
+        note.late = LateEntry.isLate(sessionDate: note.sessionEnd ?? note.createdAt, signedAt: now, threshold: threshold)
+        let signed = try await self.database.sql.update(SessionNoteModel.schema)
+            .set("body", to: note.body).set("canonical", to: canonical).set("signature", to: note.signature)
+            .set("signed_at", to: now).set("updated_at", to: now).set("late", to: note.late)
+            .where("id", .equal, draft.id).where("signed_at", .is, SQLLiteral.null).where("body", .equal, draft.body)
+            .returning("id").all()
+        guard signed.isEmpty else { return note }
+        guard let current = try await self.note(draft.id, of: draft.patientID) else { throw CareStoreError.notFound }
+        throw current.isSigned ? CareStoreError.noteIsSigned : CareStoreError.draftChanged
     }
 
     /// Refuses any change to a signed note before it reaches the database (which refuses it too).
@@ -288,8 +408,12 @@ public struct CareStore: Sendable {
     }
 
     public func addenda(of noteID: UUID) async throws -> [StoredAddendum] {
-        try await NoteAddendumModel.query(on: self.database).filter(\.$noteID == noteID).sort(\.$signedAt).all()
-            .map { StoredAddendum(id: $0.id!, noteID: $0.noteID, authorID: $0.authorID, authorName: $0.authorName, text: $0.text,
-                                  signedAt: $0.signedAt, signature: $0.signature) }
+        try await NoteAddendumModel.query(on: self.database).filter(\.$noteID == noteID).sort(\.$signedAt).all().map(\.stored)
+    }
+
+    /// Every addendum of a patient's notes, newest first (the chart's timeline).
+    public func addenda(ofPatient patientID: UUID, limit: Int = 200) async throws -> [StoredAddendum] {
+        try await NoteAddendumModel.query(on: self.database).filter(\.$patientID == patientID).sort(\.$signedAt, .descending)
+            .limit(limit).all().map(\.stored)
     }
 }

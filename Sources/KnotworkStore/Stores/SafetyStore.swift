@@ -122,6 +122,17 @@ public struct SafetyStore: Sendable {
         return SafetyStatus(precautions: precautions, hold: hold)
     }
 
+    /// The ids of the patient's active precautions and hold, in one query: a signature checks in its transaction that
+    /// the safety status its note was validated against still stands.
+    public func standing(of patientID: UUID) async throws -> Set<UUID> {
+        let rows = try await self.database.sql.raw("""
+            SELECT id FROM \(ident: PrecautionModel.schema) WHERE patient_id = \(bind: patientID) AND resolved_at IS NULL
+            UNION ALL
+            SELECT id FROM \(ident: TreatmentHoldModel.schema) WHERE patient_id = \(bind: patientID) AND cleared_at IS NULL
+            """).all()
+        return Set(try rows.map { try $0.decode(column: "id", as: UUID.self) })
+    }
+
     /// Records a screen: the answers as a finding, each new precaution (one already in force for the same
     /// rule and region is not repeated), and for a stop-and-refer answer a hold and a task for the medical
     /// provider on the care team. Call inside one transaction.

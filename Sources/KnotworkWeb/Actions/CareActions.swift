@@ -33,10 +33,26 @@ enum CareActions {
             throw Conflict(reason: "Only a signed note takes an addendum; edit the draft instead.")
         } catch CareStoreError.notTheAuthor {
             throw Forbidden(reason: "Only the note's author edits or signs it.")
+        } catch CareStoreError.draftChanged {
+            throw Conflict(reason: "The draft was saved again while it was being signed; review it and sign again.")
         }
     }
 
-    static var techniques: [Technique] { TechniqueCatalog.standard }
+    /// The clinic's settings in force (technique list, progress rules, certification policy).
+    static func settings(on db: any Database) async throws -> ClinicSettings {
+        try await ClinicSettingsStore(database: db).current()
+    }
+
+    /// Saves a new version of the clinic's settings (administrator); the previous versions stay. Audited with what changed.
+    static func saveSettings(_ input: ClinicSettingsInput, on req: Request) async throws -> ClinicSettingsStore.Version {
+        let recorder = try AssessmentActions.recorder(req)
+        let now = req.now
+        return try await req.audit.perform(req.auditActor, AuditEntry(.clinicSettingsUpdate, entity: "clinic_settings")) { db in
+            let store = ClinicSettingsStore(database: db)
+            let next = try input.applied(to: try await store.current())
+            return try await store.save(next, by: recorder, at: now)
+        }
+    }
 
     // MARK: plans
 
@@ -68,7 +84,7 @@ enum CareActions {
         let today = CalendarDate(now)
         return try await req.audit.perform(req.auditActor, AuditEntry(.planCreate, patientID: ctx.patientID, entity: "plan")) { db in
             let patient = try await AssessmentActions.patient(ctx.patientID, on: db)
-            let plan = try input.validated(today: today, birthDate: patient.dateOfBirth, techniques: Self.techniques)
+            let plan = try input.validated(today: today, birthDate: patient.dateOfBirth, techniques: try await Self.settings(on: db).techniques)
             return try await CareStore(database: db).createPlan(plan, patientID: ctx.patientID, by: recorder, at: now)
         }
     }
@@ -84,7 +100,8 @@ enum CareActions {
             let store = CareStore(database: db)
             guard let current = try await store.plan(id, of: ctx.patientID) else { throw Abort(.notFound) }
             let patient = try await AssessmentActions.patient(ctx.patientID, on: db)
-            let plan = try input.validated(today: today, birthDate: patient.dateOfBirth, techniques: Self.techniques, status: current.plan.status)
+            let plan = try input.validated(today: today, birthDate: patient.dateOfBirth, techniques: try await Self.settings(on: db).techniques,
+                                           status: current.plan.status)
             return try await Self.mapStoreError { try await store.revisePlan(id, patientID: ctx.patientID, to: plan, by: recorder, at: now) }
         }
     }
@@ -132,6 +149,7 @@ enum CareActions {
         var today: CalendarDate
         var plan: StoredPlan?
         var revisions: [PlanRevision]
+        var settings: ClinicSettings
     }
 
     static func planContext(_ planID: UUID?, on req: Request) async throws -> PlanContext {
@@ -153,7 +171,7 @@ enum CareActions {
             return PlanContext(patient: patient, safety: try await SafetyStore(database: db).status(of: ctx.patientID),
                                psfsActivities: psfs?.value.answers.activities.map(\.name) ?? [],
                                suggestedHomeCare: cause.map { HomeCareItem.suggested(from: $0.value) } ?? [], today: today,
-                               plan: plan, revisions: revisions)
+                               plan: plan, revisions: revisions, settings: try await Self.settings(on: db))
         }
     }
 
@@ -190,8 +208,8 @@ enum CareActions {
             let goals = try await Self.goalProgress(plan.plan, patientID: ctx.patientID, on: db)
             let sessions = try await care.notes(of: ctx.patientID, limit: 1000).filter { $0.isSigned && $0.kind == "session" && $0.planID == plan.id }
             let notes = sessions.compactMap { try? $0.decode(SessionNote.self) }
-            let techniques = Array(Set(notes.flatMap { $0.interventions.map(\.technique) })).sorted()
-                .map { TechniqueCatalog.technique($0)?.label ?? $0 }
+            let settings = try await Self.settings(on: db)
+            let techniques = Array(Set(notes.flatMap { $0.interventions.map(\.technique) })).sorted().map(settings.techniqueLabel)
             let allMet = !goals.isEmpty && goals.allSatisfy { $0.evaluation?.status == .met }
             let summary = DischargeSummary(
                 reason: allMet ? .goalsMet : .other,
@@ -268,7 +286,9 @@ enum CareActions {
         var goals: [GoalProgressData]
         var assessments: [AssessmentHeader]
         var notes: [StoredNote]
+        var addenda: [StoredAddendum]
         var due: [DueReason]
+        var settings: ClinicSettings
     }
 
     static func chart(on req: Request) async throws -> ChartData {
@@ -281,19 +301,28 @@ enum CareActions {
             let plan = plans.first { !$0.plan.status.isFinal } ?? plans.first
             let assessments = try await AssessmentStore(database: db).assessments(of: ctx.patientID)
             let notes = try await care.notes(of: ctx.patientID, limit: 200)
-            var due: [DueReason] = []
-            if let plan, !plan.plan.status.isFinal, let last = assessments.last {
-                let visits = notes.filter { ($0.sessionStart.map(CalendarDate.init) ?? CalendarDate(year: 1900, month: 1, day: 1)!) > last.assessedOn }.count
-                due = (try? ReEvaluationDue.check(visitsSinceLast: visits, lastEvaluation: last.assessedOn, planEnd: plan.plan.endDate, today: today)) ?? []
-            }
+            let settings = try await Self.settings(on: db)
+            let due = Self.due(plan?.plan, lastEvaluation: assessments.last?.assessedOn,
+                               sessions: notes.compactMap { $0.sessionStart.map(CalendarDate.init) }, today: today, settings: settings)
             return ChartData(patient: patient, safety: try await SafetyStore(database: db).status(of: ctx.patientID), plan: plan,
                              revisions: plan == nil ? [] : try await care.revisions(of: plan!.id),
-                             goals: plan == nil ? [] : try await Self.goalProgress(plan!.plan, patientID: ctx.patientID, on: db),
-                             assessments: assessments, notes: notes, due: due)
+                             goals: plan == nil ? [] : try await Self.goalProgress(plan!.plan, patientID: ctx.patientID, settings: settings, on: db),
+                             assessments: assessments, notes: notes, addenda: try await care.addenda(ofPatient: ctx.patientID), due: due, settings: settings)
         }
     }
 
-    static func goalProgress(_ plan: PlanOfCare, patientID: UUID, on db: any Database) async throws -> [GoalProgressData] {
+    /// Whether a re-evaluation and progress report is due for an open plan, by the clinic's rules (the chart and the worklist).
+    static func due(_ plan: PlanOfCare?, lastEvaluation: CalendarDate?, sessions: [CalendarDate], today: CalendarDate,
+                    settings: ClinicSettings) -> [DueReason] {
+        guard let plan, !plan.status.isFinal, let last = lastEvaluation else { return [] }
+        let visits = sessions.filter { $0 > last }.count
+        return (try? ReEvaluationDue.check(visitsSinceLast: visits, lastEvaluation: last, planEnd: plan.endDate, today: today,
+                                           settings: settings.progress)) ?? []
+    }
+
+    static func goalProgress(_ plan: PlanOfCare, patientID: UUID, settings: ClinicSettings? = nil, on db: any Database) async throws -> [GoalProgressData] {
+        var rules = settings?.progress ?? .standard
+        if settings == nil { rules = try await Self.settings(on: db).progress }
         let codes = Set(plan.goals.map { Self.entryCode($0.measure) })
         let entries = try await AssessmentStore(database: db).series(of: patientID, codes: Array(codes), from: plan.start)
         return plan.goals.map { goal -> GoalProgressData in
@@ -309,7 +338,7 @@ enum CareActions {
             }
             do {
                 let evaluation = try GoalProgress.evaluate(baseline: goal.baseline, target: goal.target, direction: profile.direction,
-                                                           meaningfulChange: threshold, scale: profile.range, points: points)
+                                                           meaningfulChange: threshold, scale: profile.range, points: points, settings: rules)
                 return GoalProgressData(goal: goal, evaluation: evaluation, unavailable: nil)
             } catch let failure as ValidationFailure {
                 return GoalProgressData(goal: goal, evaluation: nil, unavailable: failure.errors.map(\.message).joined(separator: "; "))
@@ -346,6 +375,7 @@ enum CareActions {
         var lastSigned: StoredNote?
         var note: StoredNote?
         var addenda: [StoredAddendum]
+        var settings: ClinicSettings
     }
 
     static func noteContext(_ noteID: UUID?, on req: Request) async throws -> NoteContext {
@@ -363,7 +393,8 @@ enum CareActions {
             return NoteContext(patient: patient, safety: try await SafetyStore(database: db).status(of: ctx.patientID),
                                plan: plans.first { !$0.plan.status.isFinal },
                                lastSigned: noteID == nil ? try await care.notes(of: ctx.patientID, limit: 20).first(where: \.isSigned) : nil,
-                               note: note, addenda: noteID == nil ? [] : try await care.addenda(of: noteID!))
+                               note: note, addenda: noteID == nil ? [] : try await care.addenda(of: noteID!),
+                               settings: try await Self.settings(on: db))
         }
     }
 
@@ -413,35 +444,49 @@ enum CareActions {
     }
 
     /// Signs the note: it must validate, with every active precaution acknowledged and any hold overridden with a reason.
+    /// The draft is read and validated before the write begins (see `AuditTrail.perform(prepare:)`); the transaction then
+    /// checks that the safety status and the draft are still those, so nothing unvalidated is signed.
     static func sign(_ id: UUID, on req: Request) async throws -> StoredNote {
         let ctx = try req.requirePatient()
         let author = try AssessmentActions.recorder(req)
         let now = req.now
-        let techniques = Set(Self.techniques.map(\.code))
-        return try await req.audit.perform(req.auditActor, AuditEntry(.noteSign, patientID: ctx.patientID, entity: "note:\(id.uuidString.lowercased())")) { db in
+        struct Prepared: Sendable {
+            var draft: StoredNote
+            var note: SessionNote
+            var canonical: String
+            var safety: Set<UUID>
+        }
+        let entry = AuditEntry(.noteSign, patientID: ctx.patientID, entity: "note:\(id.uuidString.lowercased())")
+        return try await req.audit.perform(req.auditActor, entry, prepare: { db in
             let safety = try await SafetyStore(database: db).status(of: ctx.patientID)
-            let standing = Set(safety.precautions.map(\.precaution.ruleKey))
-            var signedNote: SessionNote?
+            let techniques = Set(try await Self.settings(on: db).techniques.map(\.code))
+            let draft = try await Self.mapStoreError { try await CareStore(database: db).draftToSign(id, patientID: ctx.patientID, by: author) }
+            if draft.kind == "discharge" { throw ValidationFailure([FieldError("kind", "A discharge summary is signed from its own page.")]) }
+            let note = try draft.decode(SessionNoteInput.self)
+                .validated(techniques: techniques, now: now, standingPrecautions: Set(safety.precautions.map(\.precaution.ruleKey)),
+                           holdActive: safety.hold != nil)
+            return Prepared(draft: draft, note: note, canonical: note.canonicalForm(patientID: ctx.patientID, noteID: draft.id, author: author.userID, signedAt: now),
+                            safety: Set(safety.precautions.map(\.id) + (safety.hold.map { [$0.id] } ?? [])))
+        }) { db, p in
+            guard try await SafetyStore(database: db).standing(of: ctx.patientID) == p.safety else {
+                throw Conflict(reason: "The patient's precautions changed while the note was being signed; review them and sign again.")
+            }
             let stored = try await Self.mapStoreError {
-                try await CareStore(database: db).sign(id, patientID: ctx.patientID, by: author, at: now, lateAfter: LateEntry.defaultThreshold) { stored in
-                    if stored.kind == "discharge" { throw ValidationFailure([FieldError("kind", "A discharge summary is signed from its own page.")]) }
-                    let note = try stored.decode(SessionNoteInput.self)
-                        .validated(techniques: techniques, now: now, standingPrecautions: standing, holdActive: safety.hold != nil)
-                    signedNote = note
-                    return (note, note.canonicalForm(patientID: ctx.patientID, noteID: stored.id, author: author.userID, signedAt: now))
-                }
+                try await CareStore(database: db).commitSignature(p.draft, body: p.note, canonical: p.canonical, at: now, lateAfter: LateEntry.defaultThreshold)
             }
-            // The session's pain today is also an NRS measure of that day, so goals on pain move with the sessions.
-            if let note = signedNote {
-                let nrs = Instruments.named("NRS-NOW")!
-                let answers = MeasureAnswers(items: [nrs.items[0].code: Double(note.subjective.painToday)])
-                let scored = try score(nrs, answers: answers)
-                try await AssessmentStore(database: db).add(.measure, MeasureResult(instrumentCode: nrs.code, answers: answers, score: scored),
-                                                            code: nrs.code, number: scored.value, patientID: ctx.patientID, assessmentID: nil,
-                                                            sessionID: stored.id, recordedOn: CalendarDate(note.timeIn), by: author, at: now)
-            }
+            try await Self.recordSessionPain(p.note, noteID: stored.id, patientID: ctx.patientID, by: author, at: now, on: db)
             return stored
         }
+    }
+
+    /// The session's pain today is also an NRS measure of that day, so goals on pain move with the sessions.
+    static func recordSessionPain(_ note: SessionNote, noteID: UUID, patientID: UUID, by author: Recorder, at now: Date, on db: any Database) async throws {
+        let nrs = Instruments.named("NRS-NOW")!
+        let answers = MeasureAnswers(items: [nrs.items[0].code: Double(note.subjective.painToday)])
+        let scored = try score(nrs, answers: answers)
+        try await AssessmentStore(database: db).add(.measure, MeasureResult(instrumentCode: nrs.code, answers: answers, score: scored),
+                                                    code: nrs.code, number: scored.value, patientID: patientID, assessmentID: nil,
+                                                    sessionID: noteID, recordedOn: CalendarDate(note.timeIn), by: author, at: now)
     }
 
     static func addAddendum(_ id: UUID, _ input: SessionNoteAddendumInput, on req: Request) async throws -> StoredAddendum {
@@ -474,6 +519,27 @@ enum CareActions {
     }
 
     /// The signed-in therapist's unsigned notes whose session ended more than 24 hours ago.
+    /// The worklist's re-evaluations due: the open plans of the caller's patients whose re-evaluation and progress report
+    /// is due by the clinic's rules (every N visits, every N days, or at the plan's end). One audited read.
+    struct DuePlan: Sendable {
+        var patientID: UUID
+        var patientName: String
+        var planID: UUID
+        var reasons: [DueReason]
+    }
+
+    static func reEvaluationsDue(on req: Request) async throws -> [DuePlan] {
+        let user = try req.requirePrincipal().user
+        let today = CalendarDate(req.now)
+        return try await req.audit.read(req.auditActor, AuditEntry(.planRead, entity: "worklist")) { db in
+            let settings = try await Self.settings(on: db)
+            return try await CareStore(database: db).worklistPlans(onTeamOf: user.id).compactMap { w in
+                let reasons = Self.due(w.plan.plan, lastEvaluation: w.lastEvaluation, sessions: w.sessions, today: today, settings: settings)
+                return reasons.isEmpty ? nil : DuePlan(patientID: w.plan.patientID, patientName: w.patientName, planID: w.plan.id, reasons: reasons)
+            }
+        }
+    }
+
     static func overdueNotes(on req: Request) async throws -> [StoredNote] {
         let user = try req.requirePrincipal().user
         let cutoff = req.now.addingTimeInterval(-LateEntry.defaultThreshold)

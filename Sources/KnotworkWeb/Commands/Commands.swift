@@ -99,12 +99,23 @@ struct SeedCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "patients", help: "How many synthetic patients to add") var patients: Int?
         @Option(name: "history", help: "Record number of a patient to give three years of assessment history (benchmark size)") var history: String?
+        @Option(name: "episode", help: "Record number of a patient to give a two-year episode: a plan with 5 goals and 100 signed weekly notes with 10 measures each (benchmark size)") var episode: String?
     }
 
     var help: String { "Seed the demo clinic and N synthetic patients." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
+        if let record = signature.episode {
+            guard let patient = try await PatientStore(database: app.db).find(recordNumber: record.uppercased()),
+                  let clinician = try await UserStore(database: app.db).all().first(where: { $0.username == "ana.lmt" }) else {
+                throw CommandError("--episode needs an existing record number and the demo therapist ana.lmt")
+            }
+            let now = app.knotwork.clock.now()
+            try await DemoHistory.episode(patient: patient, clinician: clinician, sessions: 100, today: CalendarDate(now), on: app.db, now: now)
+            context.console.print("Added a two-year episode (plan, 100 signed session notes, 1,000 measure results) to \(patient.recordNumber).")
+            return
+        }
         if let record = signature.history {
             guard let patient = try await PatientStore(database: app.db).find(recordNumber: record.uppercased()),
                   let clinician = try await UserStore(database: app.db).all().first(where: { $0.username == "ana.lmt" }) else {

@@ -17,7 +17,7 @@ extension API {
         var updatedAt: Date
         var revisions: [PlanRevision]?
 
-        init(_ p: StoredPlan, revisions: [PlanRevision]? = nil) {
+        init(_ p: StoredPlan, policy: CertificationPolicy, revisions: [PlanRevision]? = nil) {
             self.id = p.id
             self.revision = p.revision
             self.status = p.plan.status.rawValue
@@ -25,8 +25,8 @@ extension API {
             self.endDate = p.plan.endDate.description
             self.plannedVisits = p.plan.plannedVisits
             self.certification = p.certification
-            // The clinic's setting decides whether certification is asked for; today it is asked for every active plan.
-            self.needsCertification = p.plan.needsCertification(policy: CertificationPolicy(required: true), current: p.certification)
+            // The clinic's setting decides whether certification is asked for.
+            self.needsCertification = p.plan.needsCertification(policy: policy, current: p.certification)
             self.createdAt = p.createdAt
             self.updatedAt = p.updatedAt
             self.revisions = revisions
@@ -110,41 +110,86 @@ extension API {
         var status: String?
     }
 
+    /// The clinic's settings in force, with their version (0: none saved, issue 4's defaults).
+    struct ClinicSettingsResponse: Content {
+        var version: Int
+        var savedAt: Date?
+        var savedBy: String?
+        var plateauSessions: Int
+        var plateauWeeks: Int
+        var reEvaluationEveryVisits: Int
+        var reEvaluationEveryDays: Int
+        var certificationRequired: Bool
+        var techniques: [Technique]
+        var retiredTechniques: [Technique]
+
+        init(_ v: ClinicSettingsStore.Version?) {
+            let s = v?.settings ?? .standard
+            self.version = v?.number ?? 0
+            self.savedAt = v?.savedAt
+            self.savedBy = v?.savedByName
+            self.plateauSessions = s.progress.plateauSessions
+            self.plateauWeeks = s.progress.plateauWeeks
+            self.reEvaluationEveryVisits = s.progress.reEvaluationEveryVisits
+            self.reEvaluationEveryDays = s.progress.reEvaluationEveryDays
+            self.certificationRequired = s.certification.required
+            self.techniques = s.techniques
+            self.retiredTechniques = s.retiredTechniques
+        }
+    }
+
     struct CareController {
+        @Sendable func settings(req: Request) async throws -> ClinicSettingsResponse {
+            ClinicSettingsResponse(try await ClinicSettingsStore(database: req.db).currentVersion())
+        }
+
+        @Sendable func saveSettings(req: Request) async throws -> ClinicSettingsResponse {
+            ClinicSettingsResponse(try await CareActions.saveSettings(try API.decode(ClinicSettingsInput.self, req), on: req))
+        }
+
         static func id(_ req: Request, _ name: String) throws -> UUID {
             guard let id = req.parameters.get(name, as: UUID.self) else { throw Abort(.notFound) }
             return id
         }
 
+        /// Whether the clinic asks for certification (its settings, read after the action).
+        static func policy(_ req: Request) async throws -> CertificationPolicy {
+            try await CareActions.settings(on: req.db).certification
+        }
+
         @Sendable func plans(req: Request) async throws -> Items<PlanResponse> {
-            Items(items: try await CareActions.plans(on: req).map { PlanResponse($0) })
+            let plans = try await CareActions.plans(on: req)
+            let policy = try await Self.policy(req)
+            return Items(items: plans.map { PlanResponse($0, policy: policy) })
         }
 
         @Sendable func createPlan(req: Request) async throws -> Response {
             let plan = try await CareActions.createPlan(try API.decode(PlanOfCareInput.self, req), on: req)
-            return try await PlanResponse(plan).encodeResponse(status: .created, for: req)
+            return try await PlanResponse(plan, policy: try await Self.policy(req)).encodeResponse(status: .created, for: req)
         }
 
         @Sendable func plan(req: Request) async throws -> PlanResponse {
             let data = try await CareActions.plan(try Self.id(req, "planID"), on: req)
-            return PlanResponse(data.plan, revisions: data.revisions)
+            return PlanResponse(data.plan, policy: try await Self.policy(req), revisions: data.revisions)
         }
 
         @Sendable func revisePlan(req: Request) async throws -> PlanResponse {
-            PlanResponse(try await CareActions.revisePlan(try Self.id(req, "planID"), try API.decode(PlanOfCareInput.self, req), on: req))
+            PlanResponse(try await CareActions.revisePlan(try Self.id(req, "planID"), try API.decode(PlanOfCareInput.self, req), on: req),
+                         policy: try await Self.policy(req))
         }
 
         @Sendable func moveStatus(req: Request) async throws -> PlanResponse {
-            PlanResponse(try await CareActions.moveStatus(try Self.id(req, "planID"), to: try API.decode(StatusRequest.self, req).status, on: req))
+            PlanResponse(try await CareActions.moveStatus(try Self.id(req, "planID"), to: try API.decode(StatusRequest.self, req).status, on: req),
+                         policy: try await Self.policy(req))
         }
 
         @Sendable func certify(req: Request) async throws -> PlanResponse {
-            PlanResponse(try await CareActions.certify(try Self.id(req, "planID"), on: req))
+            PlanResponse(try await CareActions.certify(try Self.id(req, "planID"), on: req), policy: try await Self.policy(req))
         }
 
         @Sendable func progress(req: Request) async throws -> PlanProgressResponse {
             let (plan, goals) = try await CareActions.progress(try Self.id(req, "planID"), on: req)
-            return PlanProgressResponse(plan: PlanResponse(plan), goals: goals.map { GoalProgressResponse(goal: $0.goal, evaluation: $0.evaluation, unavailable: $0.unavailable) })
+            return PlanProgressResponse(plan: PlanResponse(plan, policy: try await Self.policy(req)), goals: goals.map { GoalProgressResponse(goal: $0.goal, evaluation: $0.evaluation, unavailable: $0.unavailable) })
         }
 
         @Sendable func notes(req: Request) async throws -> Items<NoteResponse> {

@@ -39,4 +39,32 @@ extension AdminController {
             return try await self.safetyRulesPage(req, errors: v.errors, input: form, flash: nil)
         }
     }
+
+    // MARK: Clinic settings (versioned; every save audited)
+
+    @Sendable func clinicSettings(req: Request) async throws -> Response {
+        try await self.clinicSettingsPage(req, errors: [], form: nil, flash: nil)
+    }
+
+    func clinicSettingsPage(_ req: Request, errors: [FieldError], form: FormFields?, flash: String?) async throws -> Response {
+        let p = try req.requirePrincipal()
+        let version = try await ClinicSettingsStore(database: req.db).currentVersion()
+        let html = Layout.page(PageContext(req, title: "Clinic settings", flash: flash),
+                               SettingsViews.page(version, errors: errors, form: form, csrf: p.csrfToken))
+        return Layout.response(html, status: errors.isEmpty ? .ok : .unprocessableEntity)
+    }
+
+    @Sendable func saveClinicSettings(req: Request) async throws -> Response {
+        let f = FormFields(req)
+        let current = try await ClinicSettingsStore(database: req.db).current()
+        var rows: [Int] = []
+        do {
+            let read = try SettingsViews.input(f, rows: current.knownTechniques.count)
+            rows = read.rows
+            let saved = try await CareActions.saveSettings(read.input, on: req)
+            return try await self.clinicSettingsPage(req, errors: [], form: nil, flash: "Saved: version \(saved.number) is in force.")
+        } catch let v as ValidationFailure {
+            return try await self.clinicSettingsPage(req, errors: SettingsViews.formErrors(v.errors, rows: rows), form: f, flash: nil)
+        }
+    }
 }

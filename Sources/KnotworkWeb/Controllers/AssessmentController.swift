@@ -216,6 +216,8 @@ struct AssessmentController {
     @Sendable func tasks(req: Request) async throws -> Response {
         let tasks = try await AssessmentActions.myTasks(on: req)
         let overdue = try await CareActions.overdueNotes(on: req)
-        return Layout.response(Layout.page(PageContext(req, title: "My tasks"), SafetyViews.tasks(tasks), SafetyViews.overdueNotes(overdue)))
+        let due = try await CareActions.reEvaluationsDue(on: req)
+        return Layout.response(Layout.page(PageContext(req, title: "My tasks"), SafetyViews.tasks(tasks), SafetyViews.overdueNotes(overdue),
+                                           SafetyViews.reEvaluationsDue(due)))
     }
 }

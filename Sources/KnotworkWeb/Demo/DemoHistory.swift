@@ -128,4 +128,81 @@ enum DemoHistory {
         _ = try await CareStore(database: db).createPlan(plan, patientID: patient.id,
                                                          by: Recorder(userID: clinician.id, name: clinician.displayName), at: now)
     }
+
+    /// Issue 4's benchmark episode: a plan of care started two years ago with five goals, and `sessions` weekly session
+    /// notes, each signed, each with ten measure results recorded at the session (the note's own pain today as NRS-NOW
+    /// and nine more), improving for the first half and then on a plateau. Every note is validated and signed as the
+    /// note page would.
+    static func episode(patient: Patient, clinician: User, sessions: Int, today: CalendarDate, on db: any Database, now: Date) async throws {
+        let recorder = Recorder(userID: clinician.id, name: clinician.displayName)
+        let start = today.adding(days: -7 * sessions - 7)
+        // The history's four instruments plus five diary measures: with the note's NRS-NOW, ten per session.
+        let diary: [(String, @Sendable (Double) -> MeasureAnswers)] = [
+            ("SLEEP-HOURS", { (p: Double) -> MeasureAnswers in MeasureAnswers(items: ["hours": 5.0 + 2.0 * p]) }),
+            ("SLEEP-QUALITY", { (p: Double) -> MeasureAnswers in MeasureAnswers(items: ["quality": (4.0 + 4.0 * p).rounded()]) }),
+            ("SLEEP-WAKINGS", { (p: Double) -> MeasureAnswers in MeasureAnswers(items: ["wakings": (3.0 - 3.0 * p).rounded()]) }),
+            ("PAINFREE-HOURS", { (p: Double) -> MeasureAnswers in MeasureAnswers(items: ["hours": (2.0 + 10.0 * p).rounded()]) }),
+            ("PAINFREE-DAYS", { (p: Double) -> MeasureAnswers in MeasureAnswers(items: ["days": (5.0 * p).rounded()]) }),
+        ]
+        let measures = Self.instruments + diary
+        try await db.transaction { tx in
+            let input = PlanOfCareInput(
+                problems: [ProblemInput(icd10: "M54.2", note: "Neck pain worse at the desk"), ProblemInput(icd10: "G44.229")],
+                goals: [
+                    GoalInput(description: "Less pain interference at work", measure: GoalMeasureInput(kind: "instrument", code: "PEG"),
+                              baseline: 6, target: 3, targetDate: start.adding(days: 180).description),
+                    GoalInput(description: "Average pain over the week", measure: GoalMeasureInput(kind: "instrument", code: "NRS-WEEK"),
+                              baseline: 7, target: 3, targetDate: start.adding(days: 180).description),
+                    GoalInput(description: "Pain at the start of each session", measure: GoalMeasureInput(kind: "instrument", code: "NRS-NOW"),
+                              baseline: 7, target: 3, targetDate: start.adding(days: 180).description),
+                    GoalInput(description: "Less neck disability", measure: GoalMeasureInput(kind: "instrument", code: "NDI"),
+                              baseline: 24, target: 10, targetDate: start.adding(days: 240).description),
+                    GoalInput(description: "Drive and turn the head to check the blind spot",
+                              measure: GoalMeasureInput(kind: "psfsActivity", activity: "Driving, turning my head"),
+                              baseline: 3, target: 8, targetDate: start.adding(days: 240).description),
+                ],
+                techniques: [PlannedTechniqueInput(technique: "myofascial-release", regions: ["neck-back.left", "shoulder-top.left"]),
+                             PlannedTechniqueInput(technique: "trigger-point-therapy", regions: ["shoulder-top.left", "occiput.left"])],
+                frequencyPerWeek: 1, durationWeeks: 52, start: start.description, reEvaluationDate: start.adding(days: 28).description,
+                endGoal: "Work a full day at the computer without a headache.",
+                dischargeCriteria: "Goals met on two visits in a row, or a plateau over two re-evaluations.",
+                homeCare: [HomeCareItemInput(factor: "workstation", instruction: "Raise the monitor to eye level.")])
+            var plan = try input.validated(today: start, birthDate: patient.dateOfBirth, techniques: TechniqueCatalog.standard)
+            plan.status = .active
+            let care = CareStore(database: tx)
+            let stored = try await care.createPlan(plan, patientID: patient.id, by: recorder, at: now)
+            let store = AssessmentStore(database: tx)
+            let techniques = Set(TechniqueCatalog.standard.map(\.code))
+            for i in 0..<sessions {
+                let day = start.adding(days: 7 * i + 1)
+                // Improving for the first half, then level: the last sessions sit on a plateau.
+                let p = min(1, Double(i) / Double(max(1, sessions / 2)))
+                let timeIn = day.startOfDayUTC.addingTimeInterval(10 * 3600), timeOut = timeIn.addingTimeInterval(55 * 60)
+                let draft = SessionNoteInput(
+                    subjective: .init(painToday: Int((7 - 4 * p).rounded()), changesSinceLast: i < sessions / 2 ? "better" : "same", text: "Headaches less often; desk work as usual."),
+                    objective: .init(text: "Taut band in the left upper trapezius."),
+                    assessment: .init(text: "Responding to treatment."),
+                    plan: .init(text: "Continue the plan.", nextVisit: day.adding(days: 7).description),
+                    interventions: [.init(technique: "myofascial-release", regions: ["neck-back.left"], minutes: 25, pressure: "moderate", response: "Relaxed"),
+                                    .init(technique: "trigger-point-therapy", regions: ["shoulder-top.left"], minutes: 20, pressure: "deep", response: "Referral reproduced, eased")],
+                    triggerPointsTreated: [.init(muscle: "upper-trapezius", side: "left", tendernessBefore: 3, tendernessAfter: 1)],
+                    painAfter: Int((5 - 3 * p).rounded()), homeCare: ["Chin tucks every hour at the desk."], timeIn: timeIn, timeOut: timeOut)
+                let key = "episode-\(patient.id.uuidString.lowercased())-\(i)"
+                let (saved, _) = try await care.saveDraft(draft, patientID: patient.id, planID: stored.id, kind: "session", idempotencyKey: key,
+                                                          sessionStart: timeIn, sessionEnd: timeOut, by: recorder, at: timeOut)
+                let note = try draft.validated(techniques: techniques, now: timeOut)
+                let signed = try await care.sign(saved.id, patientID: patient.id, by: recorder, at: timeOut, lateAfter: LateEntry.defaultThreshold) { _ in
+                    (note, note.canonicalForm(patientID: patient.id, noteID: saved.id, author: recorder.userID, signedAt: timeOut))
+                }
+                try await CareActions.recordSessionPain(note, noteID: signed.id, patientID: patient.id, by: recorder, at: timeOut, on: tx)
+                for (code, answers) in measures {
+                    let instrument = Instruments.named(code)!
+                    let a = answers(p)
+                    let scored = try score(instrument, answers: a)
+                    try await store.add(.measure, MeasureResult(instrumentCode: code, answers: a, score: scored), code: code, number: scored.value,
+                                        patientID: patient.id, assessmentID: nil, sessionID: signed.id, recordedOn: day, by: recorder, at: timeOut)
+                }
+            }
+        }
+    }
 }

@@ -51,6 +51,7 @@ enum Paths {
     static func discharge(_ patientID: UUID) -> String { self.patient(patientID) + "/discharge" }
     static let tasks = "/tasks"
     static let adminSafetyRules = "/admin/safety-rules"
+    static let adminClinic = "/admin/clinic"
     static let painMapScript = "/static/painmap.js"
     static let noteScript = "/static/note.js"
     static func adminUser(_ id: UUID) -> String { "/admin/users/\(id.uuidString.lowercased())" }

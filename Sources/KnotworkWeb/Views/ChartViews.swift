@@ -55,7 +55,7 @@ enum ChartViews {
             .section(
                 .id("plan"), .attribute(named: "aria-labelledby", value: "plan-heading"),
                 .h2(.id("plan-heading"), .text("Plan of care")),
-                .unwrap(d.plan) { p in .group(self.planSummary(p, revisions: d.revisions),
+                .unwrap(d.plan) { p in .group(self.planSummary(p, revisions: d.revisions, settings: d.settings),
                                                report ? .empty : .p(.class("entry-link"), .a(.class("button"), .id("open-plan"), .href(Paths.plan(d.patient.id, p.id)),
                                                                                         .text("Open the plan: revise, status, certification")),
                                                                       .a(.class("button"), .id("open-discharge"), .href(Paths.discharge(d.patient.id)),
@@ -147,7 +147,7 @@ enum ChartViews {
         )
     }
 
-    static func planSummary(_ p: StoredPlan, revisions: [PlanRevision]) -> Node<HTML.BodyContext> {
+    static func planSummary(_ p: StoredPlan, revisions: [PlanRevision], settings: ClinicSettings) -> Node<HTML.BodyContext> {
         let plan = p.plan
         return .group(
             .dl(
@@ -159,17 +159,18 @@ enum ChartViews {
                 .dt(.text("End goal")), .dd(txt(plan.endGoal)),
                 .dt(.text("Discharge criteria")), .dd(txt(plan.dischargeCriteria)),
                 .dt(.text("Home care")), .dd(txt(plan.homeCare.map(\.instruction).joined(separator: "; "))),
-                .dt(.text("Certification")), .dd(txt(p.certification.map { "Signed by \($0.providerName) on \(CalendarDate($0.signedAt)) for \($0.period.lowerBound) to \($0.period.upperBound)" } ?? "Not certified")),
+                .dt(.text("Certification")), .dd(txt(p.certification.map { "Signed by \($0.providerName) on \(CalendarDate($0.signedAt)) for \($0.period.lowerBound) to \($0.period.upperBound)" } ?? (settings.certification.required ? "Not certified (the clinic asks for it)" : "Not required by the clinic's settings"))),
                 .dt(.text("Revision")), .dd(.text("\(p.revision)"))
             )
         )
     }
 
     static func timeline(_ d: CareActions.ChartData) -> Node<HTML.BodyContext> {
-        enum Item { case assessment(AssessmentHeader), note(StoredNote), revision(PlanRevision) }
+        enum Item { case assessment(AssessmentHeader), note(StoredNote), revision(PlanRevision), addendum(StoredAddendum) }
         var items: [(CalendarDate, Item)] = d.assessments.map { ($0.assessedOn, .assessment($0)) }
         items += d.notes.map { (CalendarDate($0.sessionStart ?? $0.createdAt), .note($0)) }
         items += d.revisions.map { (CalendarDate($0.at), .revision($0)) }
+        items += d.addenda.map { (CalendarDate($0.signedAt), .addendum($0)) }
         items.sort { $0.0 > $1.0 }
         return .section(
             .id("timeline"), .attribute(named: "aria-labelledby", value: "timeline-heading"),
@@ -183,6 +184,11 @@ enum ChartViews {
                     return .li(.text("\(date) · "), .a(.href(Paths.note(d.patient.id, n.id)), .text(n.kind == "discharge" ? "Discharge summary" : "Session note")),
                                txt(" · " + n.authorName),
                                .text(n.isSigned ? " · signed" + (n.late ? " (late entry)" : "") : " · draft, not signed"))
+                case .addendum(let a):
+                    let note = d.notes.first { $0.id == a.noteID }
+                    return .li(.class("timeline-addendum"), .text("\(date) · "), .a(.href(Paths.note(d.patient.id, a.noteID) + "#addenda"), .text("Addendum")),
+                               txt(" to the note of " + (note.map { "\(CalendarDate($0.sessionStart ?? $0.createdAt))" } ?? "an earlier session")),
+                               txt(" · " + a.authorName + " · signed"))
                 case .revision(let r):
                     return .li(.text("\(date) · Plan revision \(r.number)"), txt(r.changes.isEmpty ? " · created" : " · " + r.changes.map(\.summary).joined(separator: "; ")),
                                txt(" · " + r.by))

@@ -73,7 +73,8 @@ enum Layout {
                                     .if(user.role == .admin, .group(
                                         .li(.a(.href(Paths.adminUsers), .text("Users"))),
                                         .li(.a(.href(Paths.adminAudit), .text("Audit"))),
-                                        .li(.a(.href(Paths.adminSafetyRules), .text("Safety rules")))
+                                        .li(.a(.href(Paths.adminSafetyRules), .text("Safety rules"))),
+                                        .li(.a(.href(Paths.adminClinic), .text("Clinic settings")))
                                     )),
                                     .li(.a(.href(Paths.account), .text("My account")))
                                 )

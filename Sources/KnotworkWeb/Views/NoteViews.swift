@@ -16,7 +16,7 @@ enum NoteViews {
     static func form(_ c: CareActions.NoteContext, input: SessionNoteInput?, key: String, errors: [FieldError], csrf: String?) -> Node<HTML.BodyContext> {
         let pid = c.patient.id
         let n = input
-        let techniques = [("", "Technique…")] + TechniqueCatalog.standard.map { ($0.code, $0.label) }
+        let techniques = [("", "Technique…")] + c.settings.techniques.map { ($0.code, $0.label) }
         let regions = BodyRegions.all.map { ($0.code, $0.name) }
         let muscles = [("", "Muscle…")] + TriggerPointCatalog.muscles.map { ($0.code, $0.name) }
         return .form(
@@ -133,7 +133,7 @@ enum NoteViews {
                     .dt(.text("Subjective")), .dd(txt(b.subjective.text)),
                     .dt(.text("Objective")), .dd(txt((b.objective.findings + [b.objective.text]).filter { !$0.isEmpty }.joined(separator: "; "))),
                     .dt(.text("Interventions")), .dd(txt(b.interventions.map { i in
-                        "\(TechniqueCatalog.technique(i.technique)?.label ?? i.technique), \(i.minutes) min, \(i.pressure.rawValue): " + i.regions.map(\.name).joined(separator: ", ")
+                        "\(c.settings.techniqueLabel(i.technique)), \(i.minutes) min, \(i.pressure.rawValue): " + i.regions.map(\.name).joined(separator: ", ")
                     }.joined(separator: "; "))),
                     .dt(.text("Trigger points")), .dd(txt(b.triggerPointsTreated.map { "\($0.side.label) \(TriggerPointCatalog.muscle($0.muscle)?.name ?? $0.muscle) \($0.tendernessBefore)→\($0.tendernessAfter)" }.joined(separator: "; "))),
                     .dt(.text("Home care")), .dd(txt(b.homeCare.joined(separator: "; "))),

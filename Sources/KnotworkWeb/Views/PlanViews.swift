@@ -24,7 +24,7 @@ enum PlanViews {
     }
 
     static func form(_ c: CareActions.PlanContext, plan: PlanOfCare?, action: String, errors: [FieldError], form f: FormFields?, csrf: String?) -> Node<HTML.BodyContext> {
-        let techniques = [("", "Technique…")] + TechniqueCatalog.standard.map { ($0.code, $0.label) }
+        let techniques = [("", "Technique…")] + c.settings.techniques.map { ($0.code, $0.label) }
         let regions = BodyRegions.all.map { ($0.code, $0.name) }
         let measures = self.measureOptions(psfs: c.psfsActivities)
         let home = plan?.homeCare ?? c.suggestedHomeCare
@@ -105,7 +105,7 @@ enum PlanViews {
             .div(.class("page-title"), .h1(txt("Plan of care · " + c.patient.displayName))),
             SafetyViews.banner(c.safety, patientID: pid, viewer: viewer, csrf: csrf),
             AssessmentViews.chartNav(pid, current: .chart),
-            ChartViews.planSummary(plan, revisions: revisions),
+            ChartViews.planSummary(plan, revisions: revisions, settings: c.settings),
             .section(.id("plan-status-change"), .h2(.text("Status")),
                      .if(plan.plan.status.next.isEmpty, .p(.text("This plan is closed."))),
                      .form(.id("plan-status-form"), .method(.post), .action(Paths.plan(pid, plan.id) + "/status"), .class("inline"),
@@ -113,7 +113,7 @@ enum PlanViews {
                            .forEach(plan.plan.status.next) { s in
                                .button(.type(.submit), .name("status"), .value(s.rawValue), .id("status-\(s.rawValue)"), .text("Move to: \(s.label)"))
                            })),
-            .if(viewer.role == .medicalProvider, .form(.id("certify-form"), .method(.post), .action(Paths.plan(pid, plan.id) + "/certify"),
+            .if(viewer.role == .medicalProvider && c.settings.certification.required, .form(.id("certify-form"), .method(.post), .action(Paths.plan(pid, plan.id) + "/certify"),
                                                       csrfField(csrf), .button(.type(.submit), .class("primary"), .text("Certify this plan (sign and date)")))),
             .section(.id("revisions"), .h2(.text("Revisions")), .ol(.forEach(revisions) { r in
                 .li(txt("\(AuditRecord.timestamp(r.at)) · \(r.by) · " + (r.changes.isEmpty ? "created" : r.changes.map(\.summary).joined(separator: "; "))))

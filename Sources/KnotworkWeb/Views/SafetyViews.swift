@@ -141,6 +141,17 @@ enum SafetyViews {
         )
     }
 
+    /// The caller's patients whose re-evaluation and progress report is due (the worklist).
+    static func reEvaluationsDue(_ due: [CareActions.DuePlan]) -> Node<HTML.BodyContext> {
+        .section(
+            .id("re-evaluations-due"), .h2(.text("Re-evaluations and progress reports due")),
+            .if(due.isEmpty, .p(.text("None."))),
+            .ul(.forEach(due) { d in
+                .li(.a(.href(Paths.chart(d.patientID)), txt(d.patientName)), txt(" · " + (ChartViews.dueText(d.reasons) ?? "")))
+            })
+        )
+    }
+
     /// The administrator's rule list, each with its current version and an editor that adds a version.
     static func rules(_ rules: [SafetyRule], errors: [FieldError], input: SafetyRuleForm?, csrf: String?) -> Node<HTML.BodyContext> {
         .group(

@@ -1,0 +1,132 @@
+import Foundation
+
+// The clinic's own settings for plans and progress (issue 4): the plateau and re-evaluation rules, whether plans need a
+// provider's certification, and the technique list. The reference gives none of these numbers (§1 has no plateau or
+// re-evaluation rule), so each is the clinic's to set; the defaults are issue 4's.
+
+public struct ClinicSettings: Sendable, Equatable, Codable {
+    public var progress: ProgressSettings
+    public var certification: CertificationPolicy
+    /// The techniques offered on plans and notes, in display order.
+    public var techniques: [Technique]
+    /// Techniques no longer offered. Kept, never deleted: plans and signed notes still name them.
+    public var retiredTechniques: [Technique]
+
+    public init(progress: ProgressSettings = .standard, certification: CertificationPolicy = CertificationPolicy(required: true),
+                techniques: [Technique] = TechniqueCatalog.standard, retiredTechniques: [Technique] = []) {
+        self.progress = progress
+        self.certification = certification
+        self.techniques = techniques
+        self.retiredTechniques = retiredTechniques
+    }
+
+    /// Issue 4's defaults: plateau over 4 sessions or 4 weeks, re-evaluation every 10 visits or 30 days, certification
+    /// asked for, the standard technique list.
+    public static let standard = ClinicSettings()
+
+    /// Every technique a plan or note may name when it is read back (offered and retired), for labels.
+    public var knownTechniques: [Technique] { self.techniques + self.retiredTechniques }
+
+    public func techniqueLabel(_ code: String) -> String {
+        TechniqueCatalog.technique(code, in: self.knownTechniques)?.label ?? code
+    }
+}
+
+/// The settings form and the API body. Every field is optional so that a partial body changes only what it names;
+/// `techniques`, when given, is the whole offered list.
+public struct ClinicSettingsInput: Codable, Sendable, Equatable {
+    public struct TechniqueInput: Codable, Sendable, Equatable {
+        public var code: String?
+        public var label: String?
+        public var cpt: String?
+
+        public init(code: String? = nil, label: String? = nil, cpt: String? = nil) {
+            self.code = code
+            self.label = label
+            self.cpt = cpt
+        }
+    }
+
+    public var plateauSessions: Int?
+    public var plateauWeeks: Int?
+    public var reEvaluationEveryVisits: Int?
+    public var reEvaluationEveryDays: Int?
+    public var certificationRequired: Bool?
+    public var techniques: [TechniqueInput]?
+
+    public init(plateauSessions: Int? = nil, plateauWeeks: Int? = nil, reEvaluationEveryVisits: Int? = nil, reEvaluationEveryDays: Int? = nil,
+                certificationRequired: Bool? = nil, techniques: [TechniqueInput]? = nil) {
+        self.plateauSessions = plateauSessions
+        self.plateauWeeks = plateauWeeks
+        self.reEvaluationEveryVisits = reEvaluationEveryVisits
+        self.reEvaluationEveryDays = reEvaluationEveryDays
+        self.certificationRequired = certificationRequired
+        self.techniques = techniques
+    }
+
+    public static let maxTechniques = 60
+
+    /// The settings after this change. Errors: `plateauSessions`, `plateauWeeks`, `reEvaluationEveryVisits`,
+    /// `reEvaluationEveryDays`, `techniques`, `techniques[i].label|code|cpt`. A technique left out of the list is retired,
+    /// not deleted; one given again comes back (its code is kept).
+    public func applied(to current: ClinicSettings) throws(ValidationFailure) -> ClinicSettings {
+        var next = current
+        next.progress = ProgressSettings(plateauSessions: self.plateauSessions ?? current.progress.plateauSessions,
+                                         plateauWeeks: self.plateauWeeks ?? current.progress.plateauWeeks,
+                                         reEvaluationEveryVisits: self.reEvaluationEveryVisits ?? current.progress.reEvaluationEveryVisits,
+                                         reEvaluationEveryDays: self.reEvaluationEveryDays ?? current.progress.reEvaluationEveryDays)
+        var errors: [FieldError] = []
+        do { try next.progress.validate() } catch { errors += error.errors }
+        if let required = self.certificationRequired { next.certification = CertificationPolicy(required: required) }
+        if let list = self.techniques {
+            var v = AssessmentValidator()
+            if list.isEmpty { v.add("techniques", "Offer at least one technique.") }
+            if list.count > Self.maxTechniques { v.add("techniques", "At most \(Self.maxTechniques) techniques.") }
+            var offered: [Technique] = []
+            for (i, t) in list.enumerated() {
+                let f = "techniques[\(i)]"
+                let label = v.requiredLine(t.label, "\(f).label", "Technique name", max: 80)
+                if label.isEmpty { continue }
+                let given = Text.clean(t.code)
+                let code = given.isEmpty ? Self.code(for: label) : given
+                if !given.isEmpty, !Self.isCode(given) {
+                    v.add("\(f).code", "Use lower-case letters, digits and hyphens (e.g. myofascial-release).")
+                    continue
+                }
+                if code.isEmpty { v.add("\(f).label", "The name needs at least one letter or digit."); continue }
+                if offered.contains(where: { $0.code == code || TechniqueCatalog.key($0.label) == TechniqueCatalog.key(label) }) {
+                    v.add("\(f).label", "“\(label)” is already in the list.")
+                    continue
+                }
+                let cpt = Text.clean(t.cpt)
+                if !cpt.isEmpty, !(cpt.count == 5 && cpt.allSatisfy(\.isASCII) && cpt.allSatisfy(\.isNumber)) {
+                    v.add("\(f).cpt", "A CPT code is five digits (e.g. 97140).")
+                    continue
+                }
+                let known = current.knownTechniques.first { $0.code == code }
+                offered.append(Technique(code: code, label: label, cpt: cpt.isEmpty ? nil : cpt, source: known?.source))
+            }
+            errors += v.errors
+            let kept = Set(offered.map(\.code))
+            next.techniques = offered
+            next.retiredTechniques = current.knownTechniques.filter { !kept.contains($0.code) }
+        }
+        guard errors.isEmpty else { throw ValidationFailure(errors) }
+        return next
+    }
+
+    /// "Cross-fiber friction (CFF)" → "cross-fiber-friction-cff".
+    static func code(for label: String) -> String {
+        let folded = Text.searchKey(label)
+        var out = ""
+        for ch in folded {
+            if ch.isASCII && (ch.isLetter || ch.isNumber) { out.append(ch) } else if !out.hasSuffix("-") && !out.isEmpty { out.append("-") }
+        }
+        while out.hasSuffix("-") { out.removeLast() }
+        return String(out.prefix(60))
+    }
+
+    static func isCode(_ s: String) -> Bool {
+        s.count <= 60 && !s.hasPrefix("-") && !s.hasSuffix("-") && s.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }
+    }
+}
