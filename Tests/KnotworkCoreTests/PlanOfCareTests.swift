@@ -647,4 +647,52 @@ struct PlanOfCareTests {
         #expect(try JSONDecoder().decode(Certification.self, from: JSONEncoder().encode(c)) == c)
         #expect(CertificationPolicy.notRequired.required == false)
     }
+
+    // MARK: - Baselines taken from the record
+
+    @Test func aGoalWithoutABaselineTakesTheRecordedValueAndATypedOneIsKept() throws {
+        let peg = GoalMeasureInput(kind: "instrument", code: "PEG")
+        let psfs = GoalMeasureInput(kind: "psfs", activity: "Lifting my grandchild")
+        let input = PlanOfCareInput(goals: [GoalInput(description: "Less interference", measure: peg, target: 3, targetDate: "2026-03-01"),
+                                            GoalInput(description: "Lift", measure: psfs, baseline: 4, target: 8, targetDate: "2026-03-01"),
+                                            GoalInput(description: "Sleep", measure: GoalMeasureInput(kind: "instrument", code: "NDI"), target: 10,
+                                                      targetDate: "2026-03-01")])
+        var asked: [GoalMeasure] = []
+        let filled = input.takingBaselines { measure in
+            asked.append(measure)
+            return measure == .instrument("PEG") ? RecordedValue(value: 6.5, recordedOn: self.date("2026-01-03")) : nil
+        }
+        #expect(asked == [.instrument("PEG"), .instrument("NDI")])            // a typed baseline is not looked up
+        let goals = try #require(filled.goals)
+        #expect(goals[0].baseline == 6.5)
+        #expect(goals[1].baseline == 4)
+        #expect(goals[2].baseline == nil)                                       // nothing recorded: validation asks for it
+        let errors = self.errors { _ = try goals[2].validated(planStart: Self.start) }
+        #expect(errors.first { $0.field == "baseline" }?.message.contains("record it in the assessment") == true)
+        let goal = try goals[0].validated(planStart: Self.start)
+        #expect(goal.baselineRecordedOn == self.date("2026-01-03"))
+        // A revision that keeps the goal and its baseline keeps the day; a changed baseline is typed, with no day.
+        var kept = GoalInput(id: goal.id, description: "Less interference", measure: peg, baseline: 6.5, target: 3, targetDate: "2026-03-01")
+        let previous = try PlanOfCare.sampleWithGoal(goal)
+        #expect(try PlanOfCareInput(goals: [kept]).takingBaselines(previous: previous) { _ in nil }.goals![0].validated(planStart: Self.start)
+            .baselineRecordedOn == self.date("2026-01-03"))
+        kept.baseline = 7
+        #expect(try PlanOfCareInput(goals: [kept]).takingBaselines(previous: previous) { _ in nil }.goals![0].validated(planStart: Self.start)
+            .baselineRecordedOn == nil)
+    }
+}
+
+extension PlanOfCare {
+    /// A plan holding one goal, for the baseline carry-over rule (nothing else of the plan is read).
+    static func sampleWithGoal(_ goal: Goal) throws -> PlanOfCare {
+        var plan = try PlanOfCareInput(problems: [ProblemInput(icd10: "M54.2")],
+                                       goals: [GoalInput(description: "x", measure: GoalMeasureInput(kind: "instrument", code: "PEG"),
+                                                         baseline: 6, target: 3, targetDate: "2026-03-01")],
+                                       techniques: [PlannedTechniqueInput(technique: "stretching", regions: ["neck-back.left"])],
+                                       frequencyPerWeek: 1, durationWeeks: 8, start: "2026-01-05", reEvaluationDate: "2026-02-02",
+                                       endGoal: "Drive without pain.", dischargeCriteria: "PEG 3 or less.")
+            .validated(today: CalendarDate("2026-01-02")!, birthDate: CalendarDate("1980-02-29")!, techniques: TechniqueCatalog.standard)
+        plan.goals = [goal]
+        return plan
+    }
 }

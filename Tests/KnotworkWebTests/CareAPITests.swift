@@ -123,6 +123,31 @@ import VaporTesting
         }
     }
 
+    /// A goal sent without a baseline takes the assessment's value: the latest on or before the plan's start.
+    @Test func aGoalWithoutABaselineTakesTheAssessmentsValue() async throws {
+        try await withClinic { clinic in
+            let ana = try await API(clinic, "ana.lmt")
+            let p = clinic.anaPatient!
+            for (date, pain) in [("2026-07-20", 8), ("2026-07-28", 7), ("2026-08-05", 2)] {   // the last is after the start
+                let a = try await AssessmentTests().newAssessment(ana, p, kind: "reEvaluation", on: date)
+                _ = try await ana.json(.POST, self.base(p) + "/assessments/\(a)/measures",
+                                       #"{"instrument":"PEG","items":{"pain":\#(pain),"enjoyment":6,"activity":7}}"#, expect: .created)
+            }
+            let noBaseline = Self.plan.replacingOccurrences(of: #""baseline":6,"#, with: "")
+            let plan = try await ana.json(.POST, self.base(p) + "/plans", noBaseline, expect: .created)
+            let goal = ((plan["plan"] as? [String: Any])?["goals"] as? [[String: Any]])?.first
+            #expect(goal?["baseline"] as? Double == 6.666666666666667 || (goal?["baseline"] as? Double).map { abs($0 - 20.0 / 3) < 1e-9 } == true)
+            #expect(goal?["baselineRecordedOn"] as? String == "2026-07-28")
+            // Nothing recorded for NDI: the baseline is asked for, on the goal's field, and nothing is written.
+            let ndi = noBaseline.replacingOccurrences(of: #""code":"PEG""#, with: #""code":"NDI""#).replacingOccurrences(of: #""target":3"#, with: #""target":10"#)
+            let problem = try await ana.json(.POST, self.base(p) + "/plans", ndi, expect: .unprocessableEntity)
+            let errors = (problem["errors"] as? [[String: Any]]) ?? []
+            #expect(errors.contains { $0["field"] as? String == "goals[0].baseline" && ($0["message"] as? String)?.contains("record it in the assessment") == true },
+                    "\(errors)")
+            #expect(try await CareStore(database: clinic.app.db).plans(of: p.id).count == 1)
+        }
+    }
+
     @Test func progressComesFromTheRecordedMeasures() async throws {
         try await withClinic { clinic in
             let ana = try await API(clinic, "ana.lmt")

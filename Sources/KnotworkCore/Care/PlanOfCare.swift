@@ -245,14 +245,30 @@ public struct Goal: Sendable, Equatable, Codable, Identifiable {
     public var baseline: Double
     public var target: Double
     public var targetDate: CalendarDate
+    /// The day the baseline was recorded, when it was taken from the record rather than typed (see
+    /// `PlanOfCareInput.takingBaselines`).
+    public var baselineRecordedOn: CalendarDate?
 
-    public init(id: UUID, description: String, measure: GoalMeasure, baseline: Double, target: Double, targetDate: CalendarDate) {
+    public init(id: UUID, description: String, measure: GoalMeasure, baseline: Double, target: Double, targetDate: CalendarDate,
+                baselineRecordedOn: CalendarDate? = nil) {
         self.id = id
         self.description = description
         self.measure = measure
         self.baseline = baseline
         self.target = target
         self.targetDate = targetDate
+        self.baselineRecordedOn = baselineRecordedOn
+    }
+}
+
+/// A value of a goal's measure as recorded (in an assessment or at a session), to serve as the goal's baseline.
+public struct RecordedValue: Sendable, Equatable {
+    public var value: Double
+    public var recordedOn: CalendarDate
+
+    public init(value: Double, recordedOn: CalendarDate) {
+        self.value = value
+        self.recordedOn = recordedOn
     }
 }
 
@@ -287,10 +303,22 @@ public struct GoalInput: Codable, Sendable, Equatable {
     public var id: UUID?
     public var description: String?
     public var measure: GoalMeasureInput?
+    /// Left out, it is taken from the record: the latest value of the measure on or before the plan's start.
     public var baseline: Double?
     public var target: Double?
     /// `YYYY-MM-DD`.
     public var targetDate: String?
+    /// Set by `PlanOfCareInput.takingBaselines`; not read from clients.
+    var baselineRecordedOn: CalendarDate?
+
+    enum CodingKeys: String, CodingKey { case id, description, measure, baseline, target, targetDate }
+
+    /// The goal's measure when its input names one well enough to look it up (nil otherwise; `validated` reports why).
+    public var parsedMeasure: GoalMeasure? {
+        guard let input = self.measure else { return nil }
+        var scratch = AssessmentValidator()
+        return Self.parseMeasure(input, &scratch, "measure")
+    }
 
     public init(id: UUID? = nil, description: String? = nil, measure: GoalMeasureInput? = nil, baseline: Double? = nil,
                 target: Double? = nil, targetDate: String? = nil) {
@@ -339,7 +367,12 @@ public struct GoalInput: Codable, Sendable, Equatable {
 
         // The numbers: inside the measure's range, and the target on the better side of the baseline.
         func number(_ x: Double?, _ field: String, _ label: String) -> Double? {
-            guard let x else { v.add(f(field), "\(label) is required."); return nil }
+            guard let x else {
+                v.add(f(field), field == "baseline"
+                      ? "Baseline is required: no value of this measure is recorded on or before the plan's start; record it in the assessment or enter it."
+                      : "\(label) is required.")
+                return nil
+            }
             guard x.isFinite else { v.add(f(field), "\(label) must be a number."); return nil }
             if let profile, !profile.range.contains(x) {
                 v.add(f(field), "\(label) must be between \(profile.text(profile.range.lowerBound)) and \(profile.text(profile.range.upperBound)) for \(profile.label).")
@@ -366,7 +399,7 @@ public struct GoalInput: Codable, Sendable, Equatable {
 
         guard v.errors.count == errorsBefore, let description, let measure, let baseline, let target, let targetDate else { return nil }
         return Goal(id: self.id ?? newID(), description: description, measure: measure, baseline: baseline, target: target,
-                    targetDate: targetDate)
+                    targetDate: targetDate, baselineRecordedOn: self.baselineRecordedOn)
     }
 
     /// The measure's kind and the fields that kind needs; catalog checks are `GoalMeasure.resolve`'s.
@@ -580,6 +613,25 @@ public struct PlanOfCareInput: Codable, Sendable, Equatable {
     ///   - techniques: the clinic's technique list.
     ///   - status: the plan's current status (status changes go through `PlanStatus.moved(to:)`).
     ///   - icd10: the clinic's ICD-10-CM list; codes are checked for the start date.
+    /// Goals without a baseline take the latest recorded value of their measure on or before the plan's start (`recorded`
+    /// looks it up), so that the baseline is the assessment's rather than retyped; the goal notes the day it was recorded.
+    /// A goal with nothing recorded stays without one, and `validated` asks for it. A goal kept from `previous` with the
+    /// same baseline keeps its recorded day.
+    public func takingBaselines(previous: PlanOfCare? = nil, _ recorded: (GoalMeasure) -> RecordedValue?) -> PlanOfCareInput {
+        var next = self
+        next.goals = self.goals?.map { goal in
+            var g = goal
+            if g.baseline == nil, let measure = g.parsedMeasure, let value = recorded(measure) {
+                g.baseline = value.value
+                g.baselineRecordedOn = value.recordedOn
+            } else if let id = g.id, let before = previous?.goals.first(where: { $0.id == id }), before.baseline == g.baseline {
+                g.baselineRecordedOn = before.baselineRecordedOn
+            }
+            return g
+        }
+        return next
+    }
+
     public func validated(today: CalendarDate, birthDate: CalendarDate, techniques: [Technique], status: PlanStatus = .draft,
                           icd10: [ICD10Code] = ICD10Catalog.codes, instruments: [Instrument] = Instruments.all,
                           norms: [MotionNorm] = ROMNorms.all, newID: () -> UUID = UUID.init) throws(ValidationFailure) -> PlanOfCare {

@@ -170,6 +170,17 @@ public struct AssessmentStore: Sendable {
             .map(\.stored)
     }
 
+    /// The latest values recorded under a code on or before a day, newest first (a goal's baseline from the record).
+    public func latest(code: String, of patientID: UUID, onOrBefore day: CalendarDate, limit: Int = 1) async throws -> [StoredEntry] {
+        try await self.selectEntries(of: patientID)
+            .where("code", .equal, code)
+            .where("recorded_on", .lessThanOrEqual, day.description)
+            .orderBy("recorded_on", .descending).orderBy("recorded_at", .descending)
+            .limit(limit)
+            .all(decoding: EntryRow.self)
+            .map(\.stored)
+    }
+
     /// The latest findings of one kind, newest first (for example the last PSFS activities or intake).
     public func latest(_ kind: EntryKind, of patientID: UUID, code: String? = nil, limit: Int = 1) async throws -> [StoredEntry] {
         var q = ClinicalEntryModel.query(on: self.database)

@@ -84,7 +84,8 @@ enum CareActions {
         let today = CalendarDate(now)
         return try await req.audit.perform(req.auditActor, AuditEntry(.planCreate, patientID: ctx.patientID, entity: "plan")) { db in
             let patient = try await AssessmentActions.patient(ctx.patientID, on: db)
-            let plan = try input.validated(today: today, birthDate: patient.dateOfBirth, techniques: try await Self.settings(on: db).techniques)
+            let filled = try await Self.takingBaselines(input, patientID: ctx.patientID, today: today, previous: nil, on: db)
+            let plan = try filled.validated(today: today, birthDate: patient.dateOfBirth, techniques: try await Self.settings(on: db).techniques)
             return try await CareStore(database: db).createPlan(plan, patientID: ctx.patientID, by: recorder, at: now)
         }
     }
@@ -100,8 +101,9 @@ enum CareActions {
             let store = CareStore(database: db)
             guard let current = try await store.plan(id, of: ctx.patientID) else { throw Abort(.notFound) }
             let patient = try await AssessmentActions.patient(ctx.patientID, on: db)
-            let plan = try input.validated(today: today, birthDate: patient.dateOfBirth, techniques: try await Self.settings(on: db).techniques,
-                                           status: current.plan.status)
+            let filled = try await Self.takingBaselines(input, patientID: ctx.patientID, today: today, previous: current.plan, on: db)
+            let plan = try filled.validated(today: today, birthDate: patient.dateOfBirth, techniques: try await Self.settings(on: db).techniques,
+                                            status: current.plan.status)
             return try await Self.mapStoreError { try await store.revisePlan(id, patientID: ctx.patientID, to: plan, by: recorder, at: now) }
         }
     }
@@ -173,6 +175,25 @@ enum CareActions {
                                suggestedHomeCare: cause.map { HomeCareItem.suggested(from: $0.value) } ?? [], today: today,
                                plan: plan, revisions: revisions, settings: try await Self.settings(on: db))
         }
+    }
+
+    /// Goals sent without a baseline take the latest value of their measure recorded on or before the plan's start (the
+    /// assessment's, or a session's), one query per such goal.
+    static func takingBaselines(_ input: PlanOfCareInput, patientID: UUID, today: CalendarDate, previous: PlanOfCare?,
+                                on db: any Database) async throws -> PlanOfCareInput {
+        let start = CalendarDate(Text.clean(input.start)) ?? today
+        let store = AssessmentStore(database: db)
+        var found: [GoalMeasure: RecordedValue] = [:]
+        for goal in input.goals ?? [] where goal.baseline == nil {
+            guard let measure = goal.parsedMeasure, found[measure] == nil else { continue }
+            // A PSFS entry may not rate this activity: look back over a few.
+            let entries = try await store.latest(code: Self.entryCode(measure), of: patientID, onOrBefore: start,
+                                                 limit: measure.kind == .psfsActivity ? 10 : 1)
+            if let hit = entries.lazy.compactMap({ e in Self.value(of: measure, in: e).map { RecordedValue(value: $0, recordedOn: e.recordedOn) } }).first {
+                found[measure] = hit
+            }
+        }
+        return input.takingBaselines(previous: previous) { found[$0] }
     }
 
     // MARK: discharge

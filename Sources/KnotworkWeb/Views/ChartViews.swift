@@ -71,7 +71,7 @@ enum ChartViews {
                     .li(
                         .attribute(named: "data-goal", value: "\(i)"),
                         .strong(txt(g.goal.description)), .text(" · "), txt(self.measureName(g.goal.measure)),
-                        .text(" · baseline \(AssessmentViews.num(g.goal.baseline)) → target \(AssessmentViews.num(g.goal.target)) by \(g.goal.targetDate) · "),
+                        .text(" · baseline \(AssessmentViews.num(g.goal.baseline))" + (g.goal.baselineRecordedOn.map { " (recorded \($0))" } ?? "") + " → target \(AssessmentViews.num(g.goal.target)) by \(g.goal.targetDate) · "),
                         .strong(.class("goal-status"), .text(g.evaluation.map { self.statusText($0.status) } ?? "no status")),
                         .unwrap(g.evaluation?.plateau) { _ in .text(" — re-evaluate, change the technique mix, refer to a team member, or discharge") },
                         .unwrap(g.evaluation?.suggestion) { _ in .text(" — goal met: consider discharge or maintenance") },
