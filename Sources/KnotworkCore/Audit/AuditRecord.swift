@@ -50,6 +50,8 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case noteDraft = "note.draft"
     case noteSign = "note.sign"
     case noteAddendum = "note.addendum"
+    case noteTemplateCreate = "note_template.create"
+    case noteTemplateRetire = "note_template.retire"
 }
 
 public enum AuditOutcome: String, Codable, Sendable, CaseIterable {

@@ -397,10 +397,12 @@ enum CareActions {
         var note: StoredNote?
         var addenda: [StoredAddendum]
         var settings: ClinicSettings
+        var templates: [NoteTemplate]
     }
 
     static func noteContext(_ noteID: UUID?, on req: Request) async throws -> NoteContext {
         let ctx = try req.requirePatient()
+        let user = try req.requirePrincipal().user
         let entity = noteID.map { "note:\($0.uuidString.lowercased())" } ?? "note form"
         return try await req.audit.read(req.auditActor, AuditEntry(.noteRead, patientID: ctx.patientID, entity: entity)) { db in
             let care = CareStore(database: db)
@@ -415,7 +417,8 @@ enum CareActions {
                                plan: plans.first { !$0.plan.status.isFinal },
                                lastSigned: noteID == nil ? try await care.notes(of: ctx.patientID, limit: 20).first(where: \.isSigned) : nil,
                                note: note, addenda: noteID == nil ? [] : try await care.addenda(of: noteID!),
-                               settings: try await Self.settings(on: db))
+                               settings: try await Self.settings(on: db),
+                               templates: noteID == nil ? try await NoteTemplateStore(database: db).templates(for: user.id) : [])
         }
     }
 
@@ -557,6 +560,35 @@ enum CareActions {
             return try await CareStore(database: db).worklistPlans(onTeamOf: user.id).compactMap { w in
                 let reasons = Self.due(w.plan.plan, lastEvaluation: w.lastEvaluation, sessions: w.sessions, today: today, settings: settings)
                 return reasons.isEmpty ? nil : DuePlan(patientID: w.plan.patientID, patientName: w.patientName, planID: w.plan.id, reasons: reasons)
+            }
+        }
+    }
+
+    // MARK: note templates
+
+    /// The caller's templates and the clinic's shared ones.
+    static func templates(on req: Request) async throws -> [NoteTemplate] {
+        try await NoteTemplateStore(database: req.db).templates(for: try req.requirePrincipal().user.id)
+    }
+
+    /// Saves the reusable part of a note under a name (audited; the template holds no patient, time or score).
+    static func saveTemplate(_ input: NoteTemplateInput, on req: Request) async throws -> NoteTemplate {
+        let owner = try AssessmentActions.recorder(req)
+        let now = req.now
+        return try await req.audit.perform(req.auditActor, AuditEntry(.noteTemplateCreate, entity: "note_template")) { db in
+            let valid = try input.validated(techniques: Set(try await Self.settings(on: db).techniques.map(\.code)))
+            return try await NoteTemplateStore(database: db).create(name: valid.name, shared: valid.shared, body: valid.body, by: owner, at: now)
+        }
+    }
+
+    static func retireTemplate(_ id: UUID, on req: Request) async throws {
+        let user = try req.requirePrincipal().user
+        let now = req.now
+        try await req.audit.perform(req.auditActor, AuditEntry(.noteTemplateRetire, entity: "note_template:\(id.uuidString.lowercased())")) { db in
+            do {
+                try await NoteTemplateStore(database: db).retire(id, by: user.id, at: now)
+            } catch NoteTemplateStoreError.notFound {
+                throw Abort(.notFound)
             }
         }
     }

@@ -3,6 +3,8 @@ import KnotworkCore
 import KnotworkStore
 import Vapor
 
+extension NoteTemplate: Content {}
+
 extension API {
     struct PlanResponse: Content {
         var id: UUID
@@ -139,6 +141,20 @@ extension API {
     }
 
     struct CareController {
+        @Sendable func templates(req: Request) async throws -> Items<NoteTemplate> {
+            Items(items: try await CareActions.templates(on: req))
+        }
+
+        @Sendable func createTemplate(req: Request) async throws -> Response {
+            let template = try await CareActions.saveTemplate(try API.decode(NoteTemplateInput.self, req), on: req)
+            return try await template.encodeResponse(status: .created, for: req)
+        }
+
+        @Sendable func retireTemplate(req: Request) async throws -> Response {
+            try await CareActions.retireTemplate(try Self.id(req, "templateID"), on: req)
+            return Response(status: .noContent)
+        }
+
         @Sendable func settings(req: Request) async throws -> ClinicSettingsResponse {
             ClinicSettingsResponse(try await ClinicSettingsStore(database: req.db).currentVersion())
         }

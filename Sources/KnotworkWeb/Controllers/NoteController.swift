@@ -18,15 +18,18 @@ struct NoteController {
         // Copy forward: the last signed note's treatment, without its times, pain scores or acknowledgements.
         var copied: SessionNoteInput?
         if let last = c.lastSigned, let note = try? last.decode(SessionNote.self) {
-            copied = SessionNoteInput(
-                interventions: note.interventions.map { .init(technique: $0.technique, regions: $0.regions.map(\.code), minutes: $0.minutes,
-                                                              pressure: $0.pressure.rawValue) },
-                triggerPointsTreated: note.triggerPointsTreated.map { .init(muscle: $0.muscle, side: $0.side.rawValue) },
-                homeCare: note.homeCare)
+            copied = note.input.reusablePart(wording: false)
         }
+        // Or a template the therapist chose (theirs or a shared one).
+        var template: NoteTemplate?
+        if let id = (try? req.query.get(String.self, at: "template")).flatMap(UUID.init(uuidString:)) {
+            guard let found = c.templates.first(where: { $0.id == id }) else { throw Abort(.notFound) }
+            template = found
+        }
+        let start = template?.body ?? copied
         let html = Layout.page(PageContext(req, title: "Session note · \(c.patient.displayName)", scripts: [Paths.noteScript]),
-                               NoteViews.newPage(c, input: copied, key: UUID().uuidString.lowercased(), copied: copied != nil, errors: [],
-                                                 csrf: p.csrfToken, viewer: p.user))
+                               NoteViews.newPage(c, input: start, key: UUID().uuidString.lowercased(), copied: template == nil && copied != nil,
+                                                 template: template, errors: [], csrf: p.csrfToken, viewer: p.user))
         return Layout.response(html)
     }
 
@@ -39,7 +42,8 @@ struct NoteController {
         func again(_ errors: [FieldError], _ input: SessionNoteInput?) async throws -> Response {
             let c = try await CareActions.noteContext(nil, on: req)
             let html = Layout.page(PageContext(req, title: "Session note · \(c.patient.displayName)", scripts: [Paths.noteScript]),
-                                   NoteViews.newPage(c, input: input, key: key, copied: false, errors: errors, csrf: p.csrfToken, viewer: p.user))
+                                   NoteViews.newPage(c, input: input, key: key, copied: false, template: nil, errors: errors, csrf: p.csrfToken,
+                                                     viewer: p.user))
             return Layout.response(html, status: .unprocessableEntity)
         }
         let input: SessionNoteInput
@@ -54,6 +58,14 @@ struct NoteController {
             note = try await CareActions.saveDraft(request, on: req).note
         } catch let v as ValidationFailure {
             return try await again(v.errors, input)
+        }
+        if !note.isSigned, form["intent"] == "template" {
+            do {
+                _ = try await CareActions.saveTemplate(NoteTemplateInput(name: form["templateName"], shared: form.flag("templateShared"), note: input), on: req)
+            } catch let v as ValidationFailure {
+                return try await again(v.errors.map { FieldError("template." + $0.field, $0.message) }, input)
+            }
+            return req.redirect(to: Paths.note(ctx.patientID, note.id) + "?saved=template", redirectType: .normal)
         }
         if note.isSigned || form["intent"] != "sign" {
             return req.redirect(to: Paths.note(ctx.patientID, note.id) + (note.isSigned ? "" : "?saved=1"), redirectType: .normal)
@@ -76,10 +88,11 @@ struct NoteController {
         guard let note = c.note else { throw Abort(.notFound) }
         let body: Node<HTML.BodyContext> = note.isSigned
             ? NoteViews.signedPage(c, note: note, addenda: c.addenda, errors: errors, csrf: p.csrfToken, viewer: p.user)
-            : NoteViews.newPage(c, input: try? note.decode(SessionNoteInput.self), key: note.idempotencyKey, copied: false, errors: errors,
+            : NoteViews.newPage(c, input: try? note.decode(SessionNoteInput.self), key: note.idempotencyKey, copied: false, template: nil, errors: errors,
                                 csrf: p.csrfToken, viewer: p.user)
-        let saved = (try? req.query.get(String.self, at: "saved")) == "1"
-        return Layout.response(Layout.page(PageContext(req, title: "Session note · \(c.patient.displayName)", flash: saved ? "Draft saved." : nil, scripts: [Paths.noteScript]), body),
+        let saved = try? req.query.get(String.self, at: "saved")
+        let flash = saved == "1" ? "Draft saved." : saved == "template" ? "Draft saved, and its treatment saved as a template." : nil
+        return Layout.response(Layout.page(PageContext(req, title: "Session note · \(c.patient.displayName)", flash: flash, scripts: [Paths.noteScript]), body),
                                status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
 

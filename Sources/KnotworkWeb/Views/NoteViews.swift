@@ -101,17 +101,45 @@ enum NoteViews {
                .text("The draft is saved as you go and whenever you press Save draft.")),
             .div(.class("actions"),
                  .button(.id("note-save"), .type(.submit), .name("intent"), .value("draft"), .text("Save draft")),
-                 .button(.id("note-sign"), .type(.submit), .name("intent"), .value("sign"), .class("primary"), .text("Save and sign")))
+                 .button(.id("note-sign"), .type(.submit), .name("intent"), .value("sign"), .class("primary"), .text("Save and sign"))),
+            self.saveAsTemplate(errors: errors)
         )
     }
 
-    static func newPage(_ c: CareActions.NoteContext, input: SessionNoteInput?, key: String, copied: Bool, errors: [FieldError], csrf: String?,
-                        viewer: User) -> Node<HTML.BodyContext> {
+    /// Saves the note's treatment (interventions, trigger points, home care, wording; no times or scores) under a name.
+    static func saveAsTemplate(errors: [FieldError]) -> Node<HTML.FormContext> {
+        .details(
+            .id("save-template"),
+            .if(errors.contains { $0.field.hasPrefix("template.") }, .open(true)),
+            .summary(.text("Save this treatment as a template")),
+            V.input("template.name", "templateName", "Template name", value: nil, errors: errors,
+                    hint: "Interventions, trigger points, home care and the wording are kept; times, pain scores and acknowledgements are not."),
+            .forEach(errors.filter { $0.field.hasPrefix("template.") && $0.field != "template.name" }) { e in .p(.class("error"), txt(e.message)) },
+            V.checkbox("template.shared", "templateShared", "Share with the clinic's other clinicians", checked: false),
+            .button(.id("note-template"), .type(.submit), .name("intent"), .value("template"), .text("Save draft and template"))
+        )
+    }
+
+    /// Starting a new note from a template (a plain GET form: the page reloads with the template's treatment).
+    static func templatePicker(_ c: CareActions.NoteContext, chosen: NoteTemplate?) -> Node<HTML.BodyContext> {
+        .if(!c.templates.isEmpty, .form(
+            .id("template-picker"), .method(.get), .action(Paths.patient(c.patient.id) + "/notes/new"), .class("inline"),
+            V.select("template", "template", "Start from a template",
+                     options: c.templates.map { ($0.id.uuidString, $0.name + ($0.shared ? " (shared by \($0.ownerName))" : "")) },
+                     selected: chosen?.id.uuidString, errors: []),
+            .button(.id("template-start"), .type(.submit), .text("Start from this template"))
+        ))
+    }
+
+    static func newPage(_ c: CareActions.NoteContext, input: SessionNoteInput?, key: String, copied: Bool, template: NoteTemplate?,
+                        errors: [FieldError], csrf: String?, viewer: User) -> Node<HTML.BodyContext> {
         .group(
             .div(.class("page-title"), .h1(txt("Session note · " + c.patient.displayName))),
             SafetyViews.banner(c.safety, patientID: c.patient.id, viewer: viewer, csrf: csrf),
             AssessmentViews.chartNav(c.patient.id, current: .chart),
+            .if(c.note == nil, self.templatePicker(c, chosen: template)),
             .if(copied, .p(.class("hint"), .text("Copied forward from the last signed note: check every field before signing."))),
+            .unwrap(template) { .p(.id("template-started"), .class("hint"), txt("Started from the template “\($0.name)”: check every field before signing.")) },
             self.form(c, input: input, key: key, errors: errors, csrf: csrf)
         )
     }
