@@ -5,10 +5,11 @@
 #
 # For each backend: fresh database, `knotwork seed --patients N`, `knotwork seed --history RECORD`
 # (issue 3: three years of history for one of ana.lmt's patients: 30 assessments, 150 pain maps,
-# 500 trigger-point findings, 1,000 measure results, 120 range-of-motion results), `knotwork
-# serve`, a token for ana.lmt, a plan of care for RECORD (bench/discover.py --plan: started three
-# years ago, goals on PEG, NRS-WEEK and NDI, so that each goal is evaluated on ~250 results), then
-# wrk (2 threads, each connection count, fixed duration) against:
+# 500 trigger-point findings, 1,000 measure results, 120 range-of-motion results), `knotwork seed
+# --episode EPISODE` (issue 4: two years of weekly sessions for another of ana.lmt's patients: a
+# plan with 5 goals, 100 signed notes, 10 measure results each, so 500 points on the goals),
+# `knotwork serve`, a token for ana.lmt, then wrk (2 threads, each connection count, fixed
+# duration) against:
 #   healthz      GET /healthz                         (baseline, no auth)
 #   search       GET /api/v1/patients?q=PREFIX        (authenticated name-prefix search)
 #   json         GET /api/v1/patients/{id}            (audited JSON read)
@@ -16,9 +17,9 @@
 #   me           GET /api/v1/me                       (unaudited read of similar size)
 #   assess-html  GET /patients/{id}/assessments/{aid}         (the chart's assessment page)
 #   assess-json  GET /api/v1/patients/{id}/assessments/{aid}  (the assessment's JSON record)
-#   chart        GET /patients/{id}/chart              (issue 4: the chart page of EPISODE, below)
-#   progress     GET /api/v1/patients/{id}/plans/{planID}/progress  (the plan's goals evaluated
-#                over RECORD's measure series: the JSON chart read of issue 4)
+#   chart        GET /patients/{id}/chart              (issue 4: the chart page of EPISODE)
+#   progress     GET /api/v1/patients/{id}/plans/{planID}/progress  (EPISODE's plan: the goals evaluated
+#                over its 500 measure results: the JSON chart read of issue 4)
 # The assess-* endpoints read RECORD's newest assessment, which is compared with the baseline and
 # the previous one: they measure a chart read against a long history (issue 3's goal: p99 at most
 # 30 ms on SQLite at 2 connections).
@@ -48,7 +49,7 @@
 #   BENCH_HISTORY [KW-000002: a patient of ana.lmt]   BENCH_QUERY_CHECK [1]   BENCH_GOAL_P99_MS [30]
 #   BENCH_SIGN_NOTES [3000, 0 = no signing]   BENCH_SIGN_CONNECTIONS [4]
 #   BENCH_SIGN_PATIENT [KW-000003: a patient of ana.lmt]   BENCH_GOAL_SIGN_RPS [300]
-#   BENCH_EPISODE [KW-000004: a patient of ana.lmt]   BENCH_GOAL_CHART_P99_MS [25]
+#   BENCH_EPISODE [KW-000005: a patient of ana.lmt]   BENCH_GOAL_CHART_P99_MS [25]
 #   BENCH_SIGN_DEADLINE [300: seconds of signing after which no further note is sent]
 # Traffic goes to 127.0.0.1 only; every wrk run is bounded by BENCH_DURATION, signing by the
 # number of notes and BENCH_SIGN_DEADLINE.
@@ -67,7 +68,7 @@ PORT="${BENCH_PORT:-8281}"
 THREADS=2
 ENDPOINTS=(healthz search json html me assess-html assess-json chart progress)
 HISTORY="${BENCH_HISTORY:-KW-000002}"
-EPISODE="${BENCH_EPISODE:-KW-000004}"   # issue 4: 2 years, plan with 5 goals, 100 signed notes x 10 measures
+EPISODE="${BENCH_EPISODE:-KW-000005}"   # issue 4: 2 years, plan with 5 goals, 100 signed notes x 10 measures
 GOAL_CHART_P99_MS="${BENCH_GOAL_CHART_P99_MS:-25}"
 GOAL_P99_MS="${BENCH_GOAL_P99_MS:-30}"
 SMALL_HISTORY=KW-000001   # the demo patient with three assessments (DemoClinic.seedIfEmpty)

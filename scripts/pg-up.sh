@@ -122,7 +122,8 @@ cat >>"$DATA/postgresql.conf" <<EOF
 listen_addresses = '127.0.0.1'
 unix_socket_directories = '$TMP'
 include_if_exists = 'knotwork-port.conf'
-max_connections = 200
+# Swift Testing runs the suites in parallel, each test app with up to 10 connections (4 + 1 audit per event loop).
+max_connections = 400
 shared_buffers = 256MB
 fsync = on
 synchronous_commit = on

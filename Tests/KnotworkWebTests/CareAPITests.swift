@@ -165,18 +165,21 @@ import VaporTesting
             #expect(evaluation?["status"] as? String == "met")            // PEG 2.67 ≤ target 3
             #expect(evaluation?["targetReached"] as? Bool == true)
 
-            // The chart page shows the goal's status, its trend line and chart with a text equivalent, and the timeline;
-            // the progress report is the same without the forms and the timeline.
+            // The chart page shows the goal's status and trend line, and the timeline; the progress report has each goal's
+            // chart with its text equivalent, without the forms and the timeline.
             let chart = try await clinic.tester.sendRequest(.GET, "/patients/\(p.id)/chart", headers: ana.headers)
             #expect(chart.status == .ok)
             let html = chart.body.string
             #expect(html.contains("class=\"goal-status\">met<"))
             #expect(html.contains("goal met: consider discharge or maintenance"))
-            #expect(html.contains("id=\"goal-0-table\""))
+            #expect(!html.contains("id=\"goal-0-table\""))
+            #expect(html.contains("id=\"progress-charts\""))
             #expect(html.contains("class=\"sparkline\""))
             #expect(html.contains("Plan revision 1"))
             let report = try await clinic.tester.sendRequest(.GET, "/patients/\(p.id)/progress-report", headers: ana.headers)
             #expect(report.status == .ok)
+            #expect(report.body.string.contains("id=\"goal-0-table\""))
+            #expect(report.body.string.contains("class=\"pc-chart pc-goal\""))
             #expect(!report.body.string.contains("<form id=\"clear-hold-form\""))
             #expect(!report.body.string.contains("id=\"timeline\""))
         }

@@ -234,15 +234,20 @@ def test_whole_episode_to_signed_discharge(browser: Browser, server, ana_http, a
     goal = b.find("section#goals li[data-goal='0']")
     assert goal.find_element(By.CSS_SELECTOR, "strong.goal-status").text == "met", goal.text
     assert "goal met: consider discharge or maintenance" in goal.text, goal.text
+    assert b.exists("section#goals li[data-goal='0'] .sparkline svg"), "the goal's trend line is missing"
+    notes = [li.text for li in b.find_all("section#timeline ol.timeline li") if "Session note" in li.text]
+    assert len(notes) == 6 and all("signed" in n and "draft" not in n for n in notes), notes
+    audit(b, "chart", axe_problems)
+
+    # The full charts with their tables are the progress report's, one link away.
+    b.click_and_wait(b.find("#progress-charts a"))
+    assert b.path == f"/patients/{pid}/progress-report", b.path
     assert b.exists("section#goal-0 svg"), "the goal's progress chart is missing"
     assert b.exists("#goal-0-table"), "the goal's table is missing"
     assert b.exists("section#relief svg"), "the relief chart (pain before and after) is missing"
     relief = b.driver.execute_script(
         "return Array.from(document.querySelectorAll('#relief li')).map(function (li) { return li.textContent.trim(); });")
     assert relief == [f"{d.isoformat()}: {p} before, {max(p - 1, 0)} after" for d, p in zip(sessions, PAIN_TODAY)], relief
-
-    notes = [li.text for li in b.find_all("section#timeline ol.timeline li") if "Session note" in li.text]
-    assert len(notes) == 6 and all("signed" in n and "draft" not in n for n in notes), notes
 
     table = rows(b, "#goal-0-table")
     assert table[0][0] == "Baseline" and number(table[0][2]) == BASELINE, table[0]
@@ -255,7 +260,8 @@ def test_whole_episode_to_signed_discharge(browser: Browser, server, ana_http, a
     assert values[-1] <= TARGET, values
     responder = b.find("section#goal-0 .responder").text
     assert responder.startswith("Responder: yes") and "71 %" in responder, responder
-    audit(b, "chart", axe_problems)
+    audit(b, "progress report", axe_problems)
+    b.get(f"/patients/{pid}/chart")
     t_chart = time.monotonic()
 
     # 5. The discharge summary: drafted from the data, then signed; the plan is completed. ------------------------
@@ -304,12 +310,18 @@ def open_episode_chart(b: Browser) -> None:
         pytest.skip("the episode test did not get to the discharge")
     b.sign_in("ana.lmt")
     b.get(f"/patients/{_EPISODE['pid']}/chart")
-    assert b.exists("#goal-0-table"), page_problem(b, "the episode's chart")
+    assert b.exists("#timeline"), page_problem(b, "the episode's chart")
+
+
+def open_episode_report(b: Browser) -> None:
+    open_episode_chart(b)
+    b.get(f"/patients/{_EPISODE['pid']}/progress-report")
+    assert b.exists("#goal-0-table"), page_problem(b, "the episode's progress report")
 
 
 def test_goal_table_names_the_sessions_its_values_come_from(browser: Browser):
     b = browser
-    open_episode_chart(b)
+    open_episode_report(b)
     sessions = [r[1] for r in rows(b, "#goal-0-table")[-len(PAIN_TODAY):]]
     assert sessions == [f"S{n}" for n in range(1, len(PAIN_TODAY) + 1)], sessions
 

@@ -125,19 +125,46 @@ public struct AssessmentStore: Sendable {
         return try await self.selectEntries(of: patientID)
             .where("assessment_id", .in, ids)
             .orderBy("recorded_on").orderBy("recorded_at")
-            .all(decoding: EntryRow.self)
+            .all().map(EntryRow.init(row:))
             .map(\.stored)
     }
 
-    /// A patient's findings as plain rows (the columns `EntryRow` decodes).
-    func selectEntries(of patientID: UUID) -> SQLSelectBuilder {
-        self.database.sql.select()
-            .columns("id", "assessment_id", "kind", "code", "value", "recorded_on", "recorded_at", "recorded_by", "recorded_by_name", "body", "session_id")
+    /// A patient's findings as plain rows (the columns `EntryRow` decodes). With `bodiesFor`, only findings of those codes
+    /// carry their JSON body (the others an empty one): a long series of numbers need not copy every body.
+    func selectEntries(of patientID: UUID, bodiesFor codes: Set<String>? = nil) -> SQLSelectBuilder {
+        let body: any SQLExpression
+        if let codes {
+            let list = codes.sorted()
+            body = list.isEmpty ? SQLLiteral.string("")
+                : SQLRaw("CASE WHEN code IN (" + list.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" }.joined(separator: ", ")
+                         + ") THEN body ELSE '' END")
+        } else {
+            body = SQLIdentifier("body")
+        }
+        return self.database.sql.select()
+            .columns("id", "assessment_id", "kind", "code", "value", "recorded_on", "recorded_at", "recorded_by", "recorded_by_name")
+            .column(body, as: "body")
+            .column("session_id")
             .from(ClinicalEntryModel.schema)
             .where("patient_id", .equal, patientID)
     }
 
     struct EntryRow: Decodable {
+        /// Column by column: the generic `Decodable` row path was the largest cost of a long series.
+        init(row: any SQLRow) throws {
+            self.id = try row.decode(column: "id", as: UUID.self)
+            self.assessment_id = try row.decode(column: "assessment_id", as: UUID?.self)
+            self.kind = try row.decode(column: "kind", as: String.self)
+            self.code = try row.decode(column: "code", as: String?.self)
+            self.value = try row.decode(column: "value", as: Double?.self)
+            self.recorded_on = try row.decode(column: "recorded_on", as: String.self)
+            self.recorded_at = try row.decode(column: "recorded_at", as: Date.self)
+            self.recorded_by = try row.decode(column: "recorded_by", as: UUID.self)
+            self.recorded_by_name = try row.decode(column: "recorded_by_name", as: String.self)
+            self.body = try row.decode(column: "body", as: String.self)
+            self.session_id = try row.decode(column: "session_id", as: UUID?.self)
+        }
+
         var id: UUID
         var assessment_id: UUID?
         var kind: String
@@ -160,13 +187,14 @@ public struct AssessmentStore: Sendable {
 
     /// The values recorded under some codes (instruments, motions) from a date on, oldest first: a plan's goals over time,
     /// in one query.
-    public func series(of patientID: UUID, codes: [String], from start: CalendarDate) async throws -> [StoredEntry] {
+    /// - Parameter bodiesFor: the codes whose JSON body is needed (nil: all); the others come with an empty body.
+    public func series(of patientID: UUID, codes: [String], from start: CalendarDate, bodiesFor: Set<String>? = nil) async throws -> [StoredEntry] {
         guard !codes.isEmpty else { return [] }
-        return try await self.selectEntries(of: patientID)
+        return try await self.selectEntries(of: patientID, bodiesFor: bodiesFor)
             .where("code", .in, codes)
             .where("recorded_on", .greaterThanOrEqual, start.description)
             .orderBy("recorded_on").orderBy("recorded_at")
-            .all(decoding: EntryRow.self)
+            .all().map(EntryRow.init(row:))
             .map(\.stored)
     }
 
@@ -177,7 +205,7 @@ public struct AssessmentStore: Sendable {
             .where("recorded_on", .lessThanOrEqual, day.description)
             .orderBy("recorded_on", .descending).orderBy("recorded_at", .descending)
             .limit(limit)
-            .all(decoding: EntryRow.self)
+            .all().map(EntryRow.init(row:))
             .map(\.stored)
     }
 

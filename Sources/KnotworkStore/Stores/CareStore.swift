@@ -281,9 +281,10 @@ public struct CareStore: Sendable {
             .first(decoding: NoteRow.self)?.stored
     }
 
-    /// A patient's notes, newest session first.
-    public func notes(of patientID: UUID, limit: Int = 500) async throws -> [StoredNote] {
-        try await self.selectNotes().where("patient_id", .equal, patientID)
+    /// A patient's notes, newest session first. Without `bodies`, each comes with an empty body and no canonical text
+    /// (a timeline needs neither, and a two-year chart would copy a megabyte of them).
+    public func notes(of patientID: UUID, limit: Int = 500, bodies: Bool = true) async throws -> [StoredNote] {
+        try await self.selectNotes(bodies: bodies).where("patient_id", .equal, patientID)
             .orderBy("session_start", .descending).orderBy("created_at", .descending).limit(limit)
             .all(decoding: NoteRow.self).map(\.stored)
     }
@@ -297,10 +298,13 @@ public struct CareStore: Sendable {
 
     /// Notes as plain rows: the columns `NoteRow` decodes. Reads skip Fluent's model machinery, which cost a
     /// signing more CPU than the signing itself (the signing benchmark's profile).
-    func selectNotes() -> SQLSelectBuilder {
+    func selectNotes(bodies: Bool = true) -> SQLSelectBuilder {
         self.database.sql.select()
-            .columns("id", "patient_id", "plan_id", "kind", "author_id", "author_name", "idempotency_key", "body", "session_start",
-                     "session_end", "created_at", "updated_at", "signed_at", "signature", "canonical", "late")
+            .columns("id", "patient_id", "plan_id", "kind", "author_id", "author_name", "idempotency_key")
+            .column(bodies ? SQLIdentifier("body") : SQLLiteral.string(""), as: "body")
+            .columns("session_start", "session_end", "created_at", "updated_at", "signed_at", "signature")
+            .column(bodies ? SQLIdentifier("canonical") : SQLLiteral.null, as: "canonical")
+            .column("late")
             .from(SessionNoteModel.schema)
     }
 

@@ -312,7 +312,8 @@ enum CareActions {
         var settings: ClinicSettings
     }
 
-    static func chart(on req: Request) async throws -> ChartData {
+    /// - Parameter withBodies: the notes' bodies (the progress report's relief chart reads them; the chart page does not).
+    static func chart(on req: Request, withBodies: Bool = false) async throws -> ChartData {
         let ctx = try req.requirePatient()
         let today = CalendarDate(req.now)
         return try await req.audit.read(req.auditActor, AuditEntry(.planRead, patientID: ctx.patientID, entity: "chart")) { db in
@@ -321,7 +322,7 @@ enum CareActions {
             let plans = try await care.plans(of: ctx.patientID)
             let plan = plans.first { !$0.plan.status.isFinal } ?? plans.first
             let assessments = try await AssessmentStore(database: db).assessments(of: ctx.patientID)
-            let notes = try await care.notes(of: ctx.patientID, limit: 200)
+            let notes = try await care.notes(of: ctx.patientID, limit: 200, bodies: withBodies)
             let settings = try await Self.settings(on: db)
             let due = Self.due(plan?.plan, lastEvaluation: assessments.last?.assessedOn,
                                sessions: notes.compactMap { $0.sessionStart.map(CalendarDate.init) }, today: today, settings: settings)
@@ -345,7 +346,9 @@ enum CareActions {
         var rules = settings?.progress ?? .standard
         if settings == nil { rules = try await Self.settings(on: db).progress }
         let codes = Set(plan.goals.map { Self.entryCode($0.measure) })
-        let entries = try await AssessmentStore(database: db).series(of: patientID, codes: Array(codes), from: plan.start)
+        // Only PSFS values live in the body (per activity); the other measures' values are the number column.
+        let entries = try await AssessmentStore(database: db).series(of: patientID, codes: Array(codes), from: plan.start,
+                                                                     bodiesFor: codes.contains("PSFS") ? ["PSFS"] : [])
         return plan.goals.map { goal -> GoalProgressData in
             guard let profile = goal.measure.profile(), let threshold = profile.meaningfulChange?.pointsThreshold else {
                 return GoalProgressData(goal: goal, evaluation: nil, unavailable: "No meaningful change is known for this measure (§1.12); its values are shown without a status.")
@@ -381,7 +384,12 @@ enum CareActions {
     static func value(of measure: GoalMeasure, in entry: StoredEntry) -> Double? {
         guard case .psfsActivity(let name) = measure else { return entry.value }
         let key = Text.searchKey(name)
-        let result = try? entry.decode(MeasureResult.self)
+        // Only the activities are decoded (a whole result with its scoring costs several times more).
+        struct Activities: Codable, Sendable, Equatable {
+            struct Answers: Codable, Sendable, Equatable { var activities: [PSFSActivity] }
+            var answers: Answers
+        }
+        let result = try? entry.decode(Activities.self)
         return result?.value.answers.activities.first { Text.searchKey($0.name) == key }?.score
     }
 

@@ -203,12 +203,12 @@ struct AssessmentController {
         return Layout.response(Layout.page(PageContext(req, title: "Chart · \(data.patient.displayName)"),
                                            ChartViews.chart(data, viewer: p.user, csrf: p.csrfToken, report: false),
                                            .p(.class("entry-link"), .a(.class("button"), .id("open-report"), .href(Paths.progressReport(data.patient.id)),
-                                                                      .text("Progress report for the referring provider")))))
+                                                                      .text("Progress charts and report for the referring provider")))))
     }
 
     @Sendable func progressReport(req: Request) async throws -> Response {
         let p = try req.requirePrincipal()
-        let data = try await CareActions.chart(on: req)
+        let data = try await CareActions.chart(on: req, withBodies: true)
         return Layout.response(Layout.page(PageContext(req, title: "Progress report · \(data.patient.displayName)"),
                                            ChartViews.chart(data, viewer: p.user, csrf: p.csrfToken, report: true)))
     }

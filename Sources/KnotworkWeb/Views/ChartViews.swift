@@ -82,8 +82,10 @@ enum ChartViews {
                 })
             )),
             .unwrap(self.maintenancePrompt(d)) { .p(.id("maintenance-relapse"), .class("notice danger"), .attribute(named: "role", value: "alert"), txt($0)) },
-            self.relief(d),
-            .forEach(Array(d.goals.enumerated())) { i, g in
+            // The chart is the header and the timeline (issue 4 §6); each goal's full chart with its table, and the relief
+            // chart, are the progress report's, one link away (this keeps a two-year chart page light).
+            report ? self.relief(d) : self.progressLink(d),
+            .forEach(report ? Array(d.goals.enumerated()) : []) { i, g in
                 .section(
                     .class("goal-chart"), .id("goal-\(i)"),
                     .h3(txt("\(g.goal.description) (\(self.measureName(g.goal.measure)))")),
@@ -104,6 +106,14 @@ enum ChartViews {
             },
             report ? .empty : self.timeline(d)
         )
+    }
+
+    /// On the chart page: where the full charts are.
+    static func progressLink(_ d: CareActions.ChartData) -> Node<HTML.BodyContext> {
+        .if(!d.goals.isEmpty || d.notes.contains(where: \.isSigned), .p(
+            .id("progress-charts"),
+            .text("Each goal's chart with its values as a table, and pain before and after each session, are in the "),
+            .a(.href(Paths.progressReport(d.patient.id)), .text("progress charts and report")), .text(".")))
     }
 
     /// Responder classification against the goal's baseline (§1.11: ≥ 30 % moderate, ≥ 50 % substantial).
@@ -135,8 +145,15 @@ enum ChartViews {
 
     /// Pain before and after each signed session (immediate relief) and its trend.
     static func relief(_ d: CareActions.ChartData) -> Node<HTML.BodyContext> {
+        // Only the three fields the chart needs are decoded from each signed note (a whole note costs ten times more).
+        struct Relief: Decodable {
+            struct Subjective: Decodable { var painToday: Int }
+            var subjective: Subjective
+            var painAfter: Int?
+            var timeIn: Date
+        }
         let pairs: [(date: CalendarDate, before: Int, after: Int)] = d.notes.filter { $0.isSigned && $0.kind == "session" }.reversed().compactMap { n in
-            guard let note = try? n.decode(SessionNote.self), let after = note.painAfter else { return nil }
+            guard let note = try? n.decode(Relief.self), let after = note.painAfter else { return nil }
             return (CalendarDate(note.timeIn), note.subjective.painToday, after)
         }
         guard !pairs.isEmpty else { return .empty }

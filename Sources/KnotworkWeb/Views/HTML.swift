@@ -21,10 +21,10 @@ func esc(_ s: String) -> String {
     return out
 }
 
-/// Text nodes: Plot keeps `&name;` sequences as entities, so ampersands are escaped here first
-/// to show exactly what was typed.
+/// Text nodes, escaped here in one pass (Plot would keep `&name;` sequences as entities, so that what was typed would not
+/// show exactly; and its own escaping, over ours, cost a long chart page a tenth of its time).
 func txt<C: HTMLContext>(_ s: String) -> Node<C> {
-    .text(s.replacingOccurrences(of: "&", with: "&amp;"))
+    .raw(escapeXML(s))
 }
 
 /// What every page's frame needs to know.

@@ -716,14 +716,37 @@ extension ProgressChartSVG {
             s = String(format: "%.4g", v)
         } else {
             let auto = abs(v) >= 1 || v == 0 ? 2 : min(6, 2 - Int(log10(abs(v)).rounded(.down)))
-            s = String(format: "%.\(decimals ?? auto)f", v)
+            s = Self.fixed(v, decimals: min(6, max(0, decimals ?? auto)))
+        }
+        return s.replacingOccurrences(of: "-", with: "\u{2212}")
+    }
+
+    /// `v` with `decimals` (0–6) decimals, trailing zeros dropped, never "-0", for |v| < 1e9: integer arithmetic rather
+    /// than `String(format:)`, which was a tenth of a long chart page's time. Values near a half go to printf.
+    static func fixed(_ v: Double, decimals: Int) -> String {
+        var scale = 1
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = v * Double(scale)
+        // Near a half, the product's own rounding can tip the result either way: printf decides those from the exact value.
+        if abs(abs(scaled - scaled.rounded(.towardZero)) - 0.5) < 1e-6 {
+            var s = String(format: "%.\(decimals)f", v)
             if s.contains(".") {
                 while s.hasSuffix("0") { s.removeLast() }
                 if s.hasSuffix(".") { s.removeLast() }
             }
-            if s == "-0" { s = "0" }
+            return s == "-0" ? "0" : s
         }
-        return s.replacingOccurrences(of: "-", with: "\u{2212}")
+        let n = Int(scaled.rounded(.toNearestOrEven))
+        guard n != 0 else { return "0" }
+        let a = n.magnitude
+        var text = (n < 0 ? "-" : "") + String(a / UInt(scale))
+        var fraction = a % UInt(scale), digits = decimals
+        while digits > 0 && fraction % 10 == 0 { fraction /= 10; digits -= 1 }
+        if digits > 0 {
+            let f = String(fraction)
+            text += "." + String(repeating: "0", count: digits - f.count) + f
+        }
+        return text
     }
 
     /// The decimals a tick step needs (0.25 → 2).
