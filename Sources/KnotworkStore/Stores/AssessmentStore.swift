@@ -35,14 +35,6 @@ public struct StoredEntry: Sendable, Equatable {
     }
 }
 
-extension ClinicalEntryModel {
-    var stored: StoredEntry {
-        StoredEntry(id: self.id!, assessmentID: self.assessmentID, kind: EntryKind(rawValue: self.kind) ?? .intake, code: self.code,
-                    value: self.value, recordedOn: CalendarDate(self.recordedOn) ?? CalendarDate(year: 1900, month: 1, day: 1)!,
-                    recordedAt: self.recordedAt, recordedBy: self.recordedBy, recordedByName: self.recordedByName, body: self.body)
-    }
-}
-
 extension AssessmentModel {
     var header: AssessmentHeader {
         AssessmentHeader(id: self.id!, patientID: self.patientID, kind: AssessmentKind(rawValue: self.kind) ?? .initial,
@@ -125,11 +117,10 @@ public struct AssessmentStore: Sendable {
         return try await self.selectEntries(of: patientID)
             .where("assessment_id", .in, ids)
             .orderBy("recorded_on").orderBy("recorded_at")
-            .all().map(EntryRow.init(row:))
-            .map(\.stored)
+            .all().map(Self.entry)
     }
 
-    /// A patient's findings as plain rows (the columns `EntryRow` decodes). With `bodiesFor`, only findings of those codes
+    /// A patient's findings as plain rows (the columns `entry(_:)` reads). With `bodiesFor`, only findings of those codes
     /// carry their JSON body (the others an empty one): a long series of numbers need not copy every body.
     func selectEntries(of patientID: UUID, bodiesFor codes: Set<String>? = nil) -> SQLSelectBuilder {
         let body: any SQLExpression
@@ -149,40 +140,16 @@ public struct AssessmentStore: Sendable {
             .where("patient_id", .equal, patientID)
     }
 
-    struct EntryRow: Decodable {
-        /// Column by column: the generic `Decodable` row path was the largest cost of a long series.
-        init(row: any SQLRow) throws {
-            self.id = try row.decode(column: "id", as: UUID.self)
-            self.assessment_id = try row.decode(column: "assessment_id", as: UUID?.self)
-            self.kind = try row.decode(column: "kind", as: String.self)
-            self.code = try row.decode(column: "code", as: String?.self)
-            self.value = try row.decode(column: "value", as: Double?.self)
-            self.recorded_on = try row.decode(column: "recorded_on", as: String.self)
-            self.recorded_at = try row.decode(column: "recorded_at", as: Date.self)
-            self.recorded_by = try row.decode(column: "recorded_by", as: UUID.self)
-            self.recorded_by_name = try row.decode(column: "recorded_by_name", as: String.self)
-            self.body = try row.decode(column: "body", as: String.self)
-            self.session_id = try row.decode(column: "session_id", as: UUID?.self)
-        }
-
-        var id: UUID
-        var assessment_id: UUID?
-        var kind: String
-        var code: String?
-        var value: Double?
-        var recorded_on: String
-        var recorded_at: Date
-        var recorded_by: UUID
-        var recorded_by_name: String
-        var body: String
-        var session_id: UUID?
-
-        var stored: StoredEntry {
-            StoredEntry(id: self.id, assessmentID: self.assessment_id, kind: EntryKind(rawValue: self.kind) ?? .intake, code: self.code,
-                        value: self.value, recordedOn: CalendarDate(self.recorded_on) ?? CalendarDate(year: 1900, month: 1, day: 1)!,
-                        recordedAt: self.recorded_at, recordedBy: self.recorded_by, recordedByName: self.recorded_by_name, body: self.body,
-                        sessionID: self.session_id)
-        }
+    /// A finding from its plain row, column by column (the generic `Decodable` row path was the largest cost of a long
+    /// series). The one mapping of a stored finding.
+    static func entry(_ row: any SQLRow) throws -> StoredEntry {
+        StoredEntry(id: try row.decode(column: "id", as: UUID.self), assessmentID: try row.decode(column: "assessment_id", as: UUID?.self),
+                    kind: EntryKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .intake,
+                    code: try row.decode(column: "code", as: String?.self), value: try row.decode(column: "value", as: Double?.self),
+                    recordedOn: CalendarDate(try row.decode(column: "recorded_on", as: String.self)) ?? CalendarDate(year: 1900, month: 1, day: 1)!,
+                    recordedAt: try row.decode(column: "recorded_at", as: Date.self), recordedBy: try row.decode(column: "recorded_by", as: UUID.self),
+                    recordedByName: try row.decode(column: "recorded_by_name", as: String.self), body: try row.decode(column: "body", as: String.self),
+                    sessionID: try row.decode(column: "session_id", as: UUID?.self))
     }
 
     /// The values recorded under some codes (instruments, motions) from a date on, oldest first: a plan's goals over time,
@@ -194,8 +161,7 @@ public struct AssessmentStore: Sendable {
             .where("code", .in, codes)
             .where("recorded_on", .greaterThanOrEqual, start.description)
             .orderBy("recorded_on").orderBy("recorded_at")
-            .all().map(EntryRow.init(row:))
-            .map(\.stored)
+            .all().map(Self.entry)
     }
 
     /// The latest values recorded under a code on or before a day, newest first (a goal's baseline from the record).
@@ -205,31 +171,23 @@ public struct AssessmentStore: Sendable {
             .where("recorded_on", .lessThanOrEqual, day.description)
             .orderBy("recorded_on", .descending).orderBy("recorded_at", .descending)
             .limit(limit)
-            .all().map(EntryRow.init(row:))
-            .map(\.stored)
+            .all().map(Self.entry)
     }
 
     /// The latest findings of one kind, newest first (for example the last PSFS activities or intake).
     public func latest(_ kind: EntryKind, of patientID: UUID, code: String? = nil, limit: Int = 1) async throws -> [StoredEntry] {
-        var q = ClinicalEntryModel.query(on: self.database)
-            .filter(\.$patientID == patientID).filter(\.$kind == kind.rawValue)
-        if let code { q = q.filter(\.$code == code) }
-        return try await q.sort(\.$recordedOn, .descending).sort(\.$recordedAt, .descending)
-            .limit(limit).all().map(\.stored)
+        var q = self.selectEntries(of: patientID).where("kind", .equal, kind.rawValue)
+        if let code { q = q.where("code", .equal, code) }
+        return try await q.orderBy("recorded_on", .descending).orderBy("recorded_at", .descending).limit(limit).all().map(Self.entry)
     }
 
     /// Findings of one kind, oldest first, optionally from a date on (pain maps to compare).
     public func history(_ kind: EntryKind, of patientID: UUID, limit: Int = 500) async throws -> [StoredEntry] {
-        try await ClinicalEntryModel.query(on: self.database)
-            .filter(\.$patientID == patientID).filter(\.$kind == kind.rawValue)
-            .sort(\.$recordedOn, .descending).sort(\.$recordedAt, .descending)
-            .limit(limit).all().map(\.stored).reversed()
+        try await self.latest(kind, of: patientID, limit: limit).reversed()
     }
 
     public func entry(_ id: UUID, of patientID: UUID) async throws -> StoredEntry? {
-        try await ClinicalEntryModel.query(on: self.database)
-            .filter(\.$id == id).filter(\.$patientID == patientID)
-            .first()?.stored
+        try await self.selectEntries(of: patientID).where("id", .equal, id).first().map(Self.entry)
     }
 }
 
