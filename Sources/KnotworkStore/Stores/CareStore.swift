@@ -61,11 +61,18 @@ public enum CareStoreError: Error, Equatable {
     case draftChanged
 }
 
+extension StoredPlan {
+    /// The one mapping of a stored plan, from its columns (the Fluent model and the worklist's plain rows).
+    init(id: UUID, patientID: UUID, body: String, revision: Int, createdAt: Date, updatedAt: Date, certification: String?) throws {
+        self.init(id: id, patientID: patientID, plan: try StoredJSON.decode(PlanOfCare.self, body), revision: revision, createdAt: createdAt,
+                  updatedAt: updatedAt, certification: try certification.map { try StoredJSON.decode(Certification.self, $0) })
+    }
+}
+
 extension CarePlanModel {
     func stored() throws -> StoredPlan {
-        StoredPlan(id: self.id!, patientID: self.patientID, plan: try StoredJSON.decode(PlanOfCare.self, self.body), revision: self.revision,
-                   createdAt: self.createdAt, updatedAt: self.updatedAt,
-                   certification: try self.certification.map { try StoredJSON.decode(Certification.self, $0) })
+        try StoredPlan(id: self.id!, patientID: self.patientID, body: self.body, revision: self.revision, createdAt: self.createdAt,
+                       updatedAt: self.updatedAt, certification: self.certification)
     }
 }
 
@@ -231,9 +238,8 @@ public struct CareStore: Sendable {
         var sessionsBy: [UUID: [CalendarDate]] = [:]
         for r in sessions { sessionsBy[r.patient_id, default: []].append(CalendarDate(r.session_start)) }
         return try rows.map { r in
-            let plan = StoredPlan(id: r.id, patientID: r.patient_id, plan: try StoredJSON.decode(PlanOfCare.self, r.body), revision: r.revision,
-                                  createdAt: r.created_at, updatedAt: r.updated_at,
-                                  certification: try r.certification.map { try StoredJSON.decode(Certification.self, $0) })
+            let plan = try StoredPlan(id: r.id, patientID: r.patient_id, body: r.body, revision: r.revision, createdAt: r.created_at,
+                                      updatedAt: r.updated_at, certification: r.certification)
             return PlanForWorklist(plan: plan, patientName: "\(r.given_name) \(r.family_name)", lastEvaluation: lastBy[r.patient_id],
                                    sessions: sessionsBy[r.patient_id] ?? [])
         }
@@ -250,12 +256,8 @@ public struct CareStore: Sendable {
             .filter(\.$authorID == author.userID).filter(\.$idempotencyKey == idempotencyKey).first() {
             guard row.patientID == patientID else { throw CareStoreError.notFound }
             if row.signedAt != nil { return (row.stored, false) }
-            row.body = try StoredJSON.encode(body)
             row.planID = planID
-            row.sessionStart = sessionStart
-            row.sessionEnd = sessionEnd
-            row.updatedAt = now
-            try await row.update(on: self.database)
+            try await self.replaceDraft(row, body: body, sessionStart: sessionStart, sessionEnd: sessionEnd, at: now)
             return (row.stored, false)
         }
         let row = SessionNoteModel()
@@ -381,12 +383,17 @@ public struct CareStore: Sendable {
         }
         guard row.signedAt == nil else { throw CareStoreError.noteIsSigned }
         guard row.authorID == author.userID else { throw CareStoreError.notTheAuthor }
+        try await self.replaceDraft(row, body: body, sessionStart: sessionStart, sessionEnd: sessionEnd, at: now)
+        return row.stored
+    }
+
+    /// The one draft update: the body as typed and the session's times.
+    private func replaceDraft<Body: Encodable>(_ row: SessionNoteModel, body: Body, sessionStart: Date?, sessionEnd: Date?, at now: Date) async throws {
         row.body = try StoredJSON.encode(body)
         row.sessionStart = sessionStart
         row.sessionEnd = sessionEnd
         row.updatedAt = now
         try await row.update(on: self.database)
-        return row.stored
     }
 
     /// A dated, signed addendum to a signed note; the note itself is untouched.

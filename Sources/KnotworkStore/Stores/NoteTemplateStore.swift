@@ -39,10 +39,6 @@ public struct NoteTemplateStore: Sendable {
             """).all(decoding: Row.self).map { try $0.template() }
     }
 
-    public func template(_ id: UUID, for userID: UUID) async throws -> NoteTemplate? {
-        try await self.templates(for: userID).first { $0.id == id }
-    }
-
     public func create(name: String, shared: Bool, body: SessionNoteInput, by owner: Recorder, at now: Date) async throws -> NoteTemplate {
         let id = UUID()
         try await self.database.sql.insert(into: Self.table)
