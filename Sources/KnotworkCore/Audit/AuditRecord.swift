@@ -52,6 +52,9 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case noteAddendum = "note.addendum"
     case noteTemplateCreate = "note_template.create"
     case noteTemplateRetire = "note_template.retire"
+    case appointmentRead = "appointment.read"
+    case appointmentBook = "appointment.book"
+    case appointmentUpdate = "appointment.update"
 }
 
 public enum AuditOutcome: String, Codable, Sendable, CaseIterable {

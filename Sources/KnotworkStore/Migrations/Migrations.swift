@@ -17,5 +17,7 @@ public enum KnotworkMigrations {
         CreateCareSchema(),
         // 0004: the clinic's settings for plans and progress
         CreateClinicSettings(),
+        // 0005: the appointment book
+        CreateAppointments(),
     ]
 }

@@ -406,9 +406,12 @@ enum CareActions {
         var addenda: [StoredAddendum]
         var settings: ClinicSettings
         var templates: [NoteTemplate]
+        /// The visit a new note is started for.
+        var appointment: StoredAppointment? = nil
     }
 
-    static func noteContext(_ noteID: UUID?, on req: Request) async throws -> NoteContext {
+    /// - Parameter appointmentID: the visit a new note starts from (it must be this patient's).
+    static func noteContext(_ noteID: UUID?, appointmentID: UUID? = nil, on req: Request) async throws -> NoteContext {
         let ctx = try req.requirePatient()
         let user = try req.requirePrincipal().user
         let entity = noteID.map { "note:\($0.uuidString.lowercased())" } ?? "note form"
@@ -421,18 +424,26 @@ enum CareActions {
                 note = found
             }
             let plans = try await care.plans(of: ctx.patientID)
+            var appointment: StoredAppointment?
+            if let appointmentID {
+                guard let found = try await AppointmentStore(database: db).appointment(appointmentID, of: ctx.patientID) else { throw Abort(.notFound) }
+                appointment = found
+            }
             return NoteContext(patient: patient, safety: try await SafetyStore(database: db).status(of: ctx.patientID),
                                plan: plans.first { !$0.plan.status.isFinal },
                                lastSigned: noteID == nil ? try await care.notes(of: ctx.patientID, limit: 20).first(where: \.isSigned) : nil,
                                note: note, addenda: noteID == nil ? [] : try await care.addenda(of: noteID!),
                                settings: try await Self.settings(on: db),
-                               templates: noteID == nil ? try await NoteTemplateStore(database: db).templates(for: user.id) : [])
+                               templates: noteID == nil ? try await NoteTemplateStore(database: db).templates(for: user.id) : [],
+                               appointment: appointment)
         }
     }
 
     struct NoteRequest: Content {
         var idempotencyKey: String?
         var planId: UUID?
+        /// The visit the note is for: the visit is linked to it and marked arrived; signing the note completes it.
+        var appointmentId: UUID?
         var kind: String?
         var note: SessionNoteInput?
     }
@@ -455,10 +466,21 @@ enum CareActions {
             }
             guard errors.isEmpty else { throw ValidationFailure(errors) }
             let note = request.note ?? SessionNoteInput()
-            return try await Self.mapStoreError {
+            let saved = try await Self.mapStoreError {
                 try await CareStore(database: db).saveDraft(note, patientID: ctx.patientID, planID: request.planId, kind: kind, idempotencyKey: key,
                                                             sessionStart: note.timeIn, sessionEnd: note.timeOut, by: author, at: now)
             }
+            if let visit = request.appointmentId {
+                do {
+                    try await AppointmentStore(database: db).link(visit, of: ctx.patientID, note: saved.note.id, at: now)
+                } catch AppointmentStoreError.notFound {
+                    throw ValidationFailure([FieldError("appointmentId", "is not a visit of this patient")])
+                } catch AppointmentStoreError.notOpenForNote(let status) {
+                    throw ValidationFailure([FieldError("appointmentId", status.holdsTime ? "This visit already has its note; open that one."
+                                                                                              : "A \(status.label.lowercased()) visit takes no note.")])
+                }
+            }
+            return saved
         }
     }
 
@@ -507,6 +529,7 @@ enum CareActions {
                 try await CareStore(database: db).commitSignature(p.draft, body: p.note, canonical: p.canonical, at: now, lateAfter: LateEntry.defaultThreshold)
             }
             try await Self.recordSessionPain(p.note, noteID: stored.id, patientID: ctx.patientID, by: author, at: now, on: db)
+            try await AppointmentStore(database: db).complete(note: stored.id, at: now)
             return stored
         }
     }

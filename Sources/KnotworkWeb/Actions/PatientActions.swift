@@ -43,11 +43,14 @@ enum PatientActions {
         var safety: SafetyStatus?
         var rules: [SafetyRule]
         var assessments: [AssessmentHeader]
+        /// The next visits (issue 4's appointment book).
+        var upcoming: [StoredAppointment]
     }
 
     static func chart(on req: Request) async throws -> Chart {
         let ctx = try req.requirePatient()
         let clinical = ctx.access >= .clinical
+        let now = req.now
         return try await req.audit.read(req.auditActor, AuditEntry(.patientRead, patientID: ctx.patientID, entity: "patient")) { db in
             let store = PatientStore(database: db)
             guard let patient = try await store.get(ctx.patientID) else { throw Abort(.notFound) }
@@ -55,7 +58,8 @@ enum PatientActions {
             return Chart(patient: patient, team: try await store.careTeam(ctx.patientID),
                          safety: clinical ? try await safety.status(of: ctx.patientID) : nil,
                          rules: clinical ? try await safety.currentRules() : [],
-                         assessments: clinical ? try await AssessmentStore(database: db).assessments(of: ctx.patientID) : [])
+                         assessments: clinical ? try await AssessmentStore(database: db).assessments(of: ctx.patientID) : [],
+                         upcoming: try await AppointmentStore(database: db).appointments(of: ctx.patientID, from: now, limit: 3))
         }
     }
 

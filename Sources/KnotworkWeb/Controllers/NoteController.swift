@@ -14,7 +14,12 @@ struct NoteController {
 
     @Sendable func new(req: Request) async throws -> Response {
         let p = try req.requirePrincipal()
-        let c = try await CareActions.noteContext(nil, on: req)
+        let visit = (try? req.query.get(String.self, at: "appointment")).flatMap(UUID.init(uuidString:))
+        let c = try await CareActions.noteContext(nil, appointmentID: visit, on: req)
+        // A visit whose note is already started opens that note: one visit, one note.
+        if let linked = c.appointment?.noteID {
+            return req.redirect(to: Paths.note(c.patient.id, linked), redirectType: .normal)
+        }
         // Copy forward: the last signed note's treatment, without its times, pain scores or acknowledgements.
         var copied: SessionNoteInput?
         if let last = c.lastSigned, let note = try? last.decode(SessionNote.self) {
@@ -26,7 +31,13 @@ struct NoteController {
             guard let found = c.templates.first(where: { $0.id == id }) else { throw Abort(.notFound) }
             template = found
         }
-        let start = template?.body ?? copied
+        var start = template?.body ?? copied
+        // Started from a visit: its times are the session's until the therapist changes them.
+        if let a = c.appointment?.appointment {
+            start = start ?? SessionNoteInput()
+            start?.timeIn = a.start
+            start?.timeOut = a.end
+        }
         let html = Layout.page(PageContext(req, title: "Session note · \(c.patient.displayName)", scripts: [Paths.noteScript]),
                                NoteViews.newPage(c, input: start, key: UUID().uuidString.lowercased(), copied: template == nil && copied != nil,
                                                  template: template, errors: [], csrf: p.csrfToken, viewer: p.user))
@@ -39,8 +50,9 @@ struct NoteController {
         let ctx = try req.requirePatient()
         let form = FormFields(req)
         let key = form["idempotencyKey"] ?? ""
+        let visit = form["appointmentId"].flatMap(UUID.init(uuidString:))
         func again(_ errors: [FieldError], _ input: SessionNoteInput?) async throws -> Response {
-            let c = try await CareActions.noteContext(nil, on: req)
+            let c = try await CareActions.noteContext(nil, appointmentID: visit, on: req)
             let html = Layout.page(PageContext(req, title: "Session note · \(c.patient.displayName)", scripts: [Paths.noteScript]),
                                    NoteViews.newPage(c, input: input, key: key, copied: false, template: nil, errors: errors, csrf: p.csrfToken,
                                                      viewer: p.user))
@@ -52,7 +64,8 @@ struct NoteController {
         } catch let v as ValidationFailure {
             return try await again(v.errors, nil)
         }
-        let request = CareActions.NoteRequest(idempotencyKey: key, planId: form["planId"].flatMap(UUID.init(uuidString:)), kind: "session", note: input)
+        let request = CareActions.NoteRequest(idempotencyKey: key, planId: form["planId"].flatMap(UUID.init(uuidString:)), appointmentId: visit,
+                                              kind: "session", note: input)
         let note: StoredNote
         do {
             note = try await CareActions.saveDraft(request, on: req).note

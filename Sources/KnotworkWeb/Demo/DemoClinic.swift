@@ -65,9 +65,29 @@ public enum DemoClinic {
             try await DemoHistory.seed(patient: first, clinician: ana, size: .demo, today: CalendarDate(now), days: 120, on: app.db, now: now)
             try await DemoHistory.plan(patient: first, clinician: ana, today: CalendarDate(now), days: 120, on: app.db, now: now)
         }
+        try await self.bookVisits(app, users: byName, today: CalendarDate(now), now: now)
         try await AuditTrail(database: app.db, now: app.knotwork.clock.now)
             .record(.commandLine("demo"), AuditEntry(.userCreate, entity: "demo clinic", detail: "\(self.users.count) users, \(patients) patients"))
         return true
+    }
+
+    /// Today's and next week's visits (UTC), so that the schedule has a day to start notes from.
+    static func bookVisits(_ app: Application, users: [String: User], today: CalendarDate, now: Date) async throws {
+        let visits: [(record: String, user: String, day: Int, hour: Double, minutes: Int, kind: AppointmentKind, reason: String)] = [
+            ("KW-000001", "ana.lmt", 0, 9, 60, .session, "Neck and upper back, weekly"),
+            ("KW-000002", "ana.lmt", 0, 10.5, 60, .session, "Low back"),
+            ("KW-000003", "ana.lmt", 0, 13, 45, .reEvaluation, "Tenth visit re-evaluation"),
+            ("KW-000004", "ben.lmt", 0, 9, 60, .session, "Shoulder"),
+            ("KW-000001", "ana.lmt", 7, 9, 60, .session, "Neck and upper back, weekly"),
+        ]
+        let store = PatientStore(database: app.db)
+        for v in visits {
+            guard let patient = try await store.find(recordNumber: v.record), let clinician = users[v.user], let booker = users["fran.desk"] else { continue }
+            let start = today.adding(days: v.day).startOfDayUTC.addingTimeInterval(v.hour * 3600)
+            _ = try await AppointmentStore(database: app.db).book(Appointment(clinicianID: clinician.id, start: start, minutes: v.minutes, kind: v.kind,
+                                                                              reason: v.reason),
+                                                                  patientID: patient.id, by: Recorder(userID: booker.id, name: booker.displayName), at: now)
+        }
     }
 
     /// Adds synthetic patients with care teams in batches (the benchmark seeds 100,000 this way).

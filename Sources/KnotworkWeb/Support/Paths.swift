@@ -1,4 +1,5 @@
 import Foundation
+import KnotworkCore
 
 /// Every link the pages build comes from here, so a path is spelled once.
 enum Paths {
@@ -44,6 +45,13 @@ enum Paths {
     static func progressReport(_ patientID: UUID) -> String { self.patient(patientID) + "/progress-report" }
     static func notes(_ patientID: UUID) -> String { self.patient(patientID) + "/notes" }
     static func newNote(_ patientID: UUID) -> String { self.notes(patientID) + "/new" }
+    static func newNote(_ patientID: UUID, appointment: UUID) -> String { self.newNote(patientID) + "?appointment=\(appointment.uuidString.lowercased())" }
+    static func appointments(_ patientID: UUID) -> String { self.patient(patientID) + "/appointments" }
+    static func appointmentStatus(_ patientID: UUID, _ id: UUID) -> String { self.appointments(patientID) + "/\(id.uuidString.lowercased())/status" }
+    static let schedule = "/schedule"
+    static func schedule(day: CalendarDate, clinician: UUID?) -> String {
+        self.query(self.schedule, [("day", day.description), ("clinician", clinician?.uuidString.lowercased() ?? "all")])
+    }
     static func note(_ patientID: UUID, _ id: UUID) -> String { self.notes(patientID) + "/\(id.uuidString.lowercased())" }
     static func plans(_ patientID: UUID) -> String { self.patient(patientID) + "/plans" }
     static func newPlan(_ patientID: UUID) -> String { self.plans(patientID) + "/new" }

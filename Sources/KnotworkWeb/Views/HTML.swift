@@ -69,6 +69,7 @@ enum Layout {
                                 .id("main-nav"), .attribute(named: "aria-label", value: "Main"),
                                 .ul(
                                     .li(.a(.href(Paths.patients), .text("Patients"))),
+                                    .li(.a(.href(Paths.schedule), .text("Schedule"))),
                                     .if(user.role.isClinician, .li(.a(.href(Paths.tasks), .text("My tasks")))),
                                     .if(user.role == .admin, .group(
                                         .li(.a(.href(Paths.adminUsers), .text("Users"))),

@@ -24,6 +24,7 @@ enum NoteViews {
             csrfField(csrf),
             .input(.type(.hidden), .name("idempotencyKey"), .value(esc(key))),
             .unwrap(c.plan) { .input(.type(.hidden), .name("planId"), .value($0.id.uuidString.lowercased())) },
+            .unwrap(c.appointment) { .input(.type(.hidden), .name("appointmentId"), .value($0.id.uuidString.lowercased())) },
             errorSummary(errors),
             .fieldset(
                 .id("pre-session"), legend("Before the session"),
@@ -123,7 +124,8 @@ enum NoteViews {
     /// Starting a new note from a template (a plain GET form: the page reloads with the template's treatment).
     static func templatePicker(_ c: CareActions.NoteContext, chosen: NoteTemplate?) -> Node<HTML.BodyContext> {
         .if(!c.templates.isEmpty, .form(
-            .id("template-picker"), .method(.get), .action(Paths.patient(c.patient.id) + "/notes/new"), .class("inline"),
+            .id("template-picker"), .method(.get), .action(Paths.newNote(c.patient.id)), .class("inline"),
+            .unwrap(c.appointment) { .input(.type(.hidden), .name("appointment"), .value($0.id.uuidString.lowercased())) },
             V.select("template", "template", "Start from a template",
                      options: c.templates.map { ($0.id.uuidString, $0.name + ($0.shared ? " (shared by \($0.ownerName))" : "")) },
                      selected: chosen?.id.uuidString, errors: []),
@@ -137,6 +139,11 @@ enum NoteViews {
             .div(.class("page-title"), .h1(txt("Session note · " + c.patient.displayName))),
             SafetyViews.banner(c.safety, patientID: c.patient.id, viewer: viewer, csrf: csrf),
             AssessmentViews.chartNav(c.patient.id, current: .chart),
+            .unwrap(c.appointment) { a in
+                .p(.id("note-visit"), .class("notice"),
+                   txt("For the visit of \(Appointment.clock(a.appointment.start)) with \(a.clinicianName) (\(a.appointment.kind.label.lowercased()), "
+                       + "\(a.appointment.minutes) min). Saving the draft marks the patient arrived; signing completes the visit."))
+            },
             .if(c.note == nil, self.templatePicker(c, chosen: template)),
             .if(copied, .p(.class("hint"), .text("Copied forward from the last signed note: check every field before signing."))),
             .unwrap(template) { .p(.id("template-started"), .class("hint"), txt("Started from the template “\($0.name)”: check every field before signing.")) },

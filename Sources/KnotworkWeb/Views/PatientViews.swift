@@ -167,6 +167,7 @@ enum PatientViews {
                     )
                 )
             },
+            ScheduleViews.summary(patient.id, upcoming: chart.upcoming),
             .section(
                 .id("demographics"), .attribute(named: "aria-labelledby", value: "demographics-heading"),
                 .h2(.id("demographics-heading"), .text("Demographics")),

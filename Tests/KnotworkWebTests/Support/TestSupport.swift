@@ -169,6 +169,14 @@ extension Clinic {
                                                                     by: Recorder(userID: user.id, name: user.displayName), at: self.clock.now).note
     }
 
+    /// A booked hour with a clinician, straight into the store (an hour after the test clock's now unless told).
+    func addAppointment(_ patient: Patient, with username: String, start: Date? = nil, minutes: Int = 60) async throws -> StoredAppointment {
+        let user = self.user(username)
+        let visit = Appointment(clinicianID: user.id, start: start ?? self.clock.now.addingTimeInterval(3600), minutes: minutes, kind: .session)
+        return try await AppointmentStore(database: self.app.db).book(visit, patientID: patient.id, by: Recorder(userID: user.id, name: user.displayName),
+                                                                      at: self.clock.now)
+    }
+
     /// A personal access token for a user, as `knotwork token create` makes one.
     func token(_ username: String) async throws -> String {
         let token = PersonalAccessTokens.generate()

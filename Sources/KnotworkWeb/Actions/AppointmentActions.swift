@@ -1,0 +1,108 @@
+import Fluent
+import Foundation
+import KnotworkCore
+import KnotworkStore
+import Vapor
+
+/// The appointment book: booking a visit with a clinician of the care team, moving its status, a patient's visits and
+/// a day's schedule. Booking is demographic work (the front desk books; so does any clinician on the team); the visit's
+/// note is clinical and starts from the note pages. Each action checks, writes and audits in one transaction.
+enum AppointmentActions {
+    static func mapStoreError<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch AppointmentStoreError.notFound {
+            throw Abort(.notFound)
+        }
+    }
+
+    static func book(_ input: AppointmentInput, on req: Request) async throws -> StoredAppointment {
+        let ctx = try req.requirePatient()
+        let booker = try AssessmentActions.recorder(req)
+        let now = req.now
+        return try await req.audit.perform(req.auditActor, AuditEntry(.appointmentBook, patientID: ctx.patientID, entity: "appointment")) { db in
+            let visit = try input.validated(now: now, clinicians: Set(try await Self.clinicians(ctx.patientID, on: db).map(\.id)))
+            let store = AppointmentStore(database: db)
+            try visit.refusingOverlap(with: try await store.holdingTime(clinicianID: visit.clinicianID, from: visit.start, to: visit.end))
+            return try await Self.mapStoreError { try await store.book(visit, patientID: ctx.patientID, by: booker, at: now) }
+        }
+    }
+
+    static func move(_ id: UUID, _ change: AppointmentStatusChange, on req: Request) async throws -> StoredAppointment {
+        let ctx = try req.requirePatient()
+        let now = req.now
+        let entry = AuditEntry(.appointmentUpdate, patientID: ctx.patientID, entity: "appointment:\(id.uuidString.lowercased())")
+        return try await req.audit.perform(req.auditActor, entry) { db in
+            let store = AppointmentStore(database: db)
+            guard let visit = try await store.appointment(id, of: ctx.patientID) else { throw Abort(.notFound) }
+            let (status, reason) = try change.validated(from: visit.status, noteStarted: visit.noteID != nil)
+            // Back to booked takes the time again: it must still be free.
+            if status == .booked {
+                let a = visit.appointment
+                try a.refusingOverlap(with: try await store.holdingTime(clinicianID: a.clinicianID, from: a.start, to: a.end, excluding: id))
+            }
+            return try await Self.mapStoreError { try await store.move(id, of: ctx.patientID, to: status, reason: reason, at: now) }
+        }
+    }
+
+    /// The patient's visits, earliest first; `from` keeps only those not yet over.
+    static func appointments(from: Date? = nil, limit: Int = 200, on req: Request) async throws -> [StoredAppointment] {
+        let ctx = try req.requirePatient()
+        return try await req.audit.read(req.auditActor, AuditEntry(.appointmentRead, patientID: ctx.patientID, entity: "appointments")) { db in
+            try await AppointmentStore(database: db).appointments(of: ctx.patientID, from: from, limit: limit)
+        }
+    }
+
+    struct PatientBook: Sendable {
+        var patient: Patient
+        /// The care team's active clinicians: the only ones a visit may be booked with.
+        var clinicians: [User]
+        var visits: [StoredAppointment]
+    }
+
+    /// The patient's booking page in one audited read.
+    static func patientBook(on req: Request) async throws -> PatientBook {
+        let ctx = try req.requirePatient()
+        return try await req.audit.read(req.auditActor, AuditEntry(.appointmentRead, patientID: ctx.patientID, entity: "appointments")) { db in
+            let store = PatientStore(database: db)
+            guard let patient = try await store.get(ctx.patientID) else { throw Abort(.notFound) }
+            return PatientBook(patient: patient, clinicians: try await Self.clinicians(ctx.patientID, on: db),
+                               visits: try await AppointmentStore(database: db).appointments(of: ctx.patientID))
+        }
+    }
+
+    static func clinicians(_ patientID: UUID, on db: any Database) async throws -> [User] {
+        try await PatientStore(database: db).careTeam(patientID).map(\.user).filter { $0.role.isClinician && $0.active }
+    }
+
+    static func appointment(_ id: UUID, on req: Request) async throws -> StoredAppointment {
+        let ctx = try req.requirePatient()
+        let entity = "appointment:\(id.uuidString.lowercased())"
+        return try await req.audit.read(req.auditActor, AuditEntry(.appointmentRead, patientID: ctx.patientID, entity: entity)) { db in
+            guard let visit = try await AppointmentStore(database: db).appointment(id, of: ctx.patientID) else { throw Abort(.notFound) }
+            return visit
+        }
+    }
+
+    struct Schedule: Sendable {
+        var day: CalendarDate
+        /// The clinician shown, or nil for every clinician the viewer may see.
+        var clinicianID: UUID?
+        var visits: [StoredAppointment]
+    }
+
+    /// One day's visits (UTC, as every instant the server keeps). A clinician sees their own day by default and only
+    /// the visits of patients on their care teams; the front desk and the administrator see every clinician's.
+    static func schedule(day: CalendarDate?, clinicianID: UUID?, everyClinician: Bool, on req: Request) async throws -> Schedule {
+        let user = try req.requirePrincipal().user
+        let day = day ?? CalendarDate(req.now)
+        let shown: UUID? = everyClinician ? nil : (clinicianID ?? (user.role.isClinician ? user.id : nil))
+        let viewer: AppointmentStore.Viewer = AccessPolicy.seesAllPatients(user.role) ? .everyone : .careTeamOf(user.id)
+        let from = day.startOfDayUTC
+        let entry = AuditEntry(.appointmentRead, entity: "schedule:\(day)" + (shown.map { ":\($0.uuidString.lowercased())" } ?? ""))
+        let visits = try await req.audit.read(req.auditActor, entry) { db in
+            try await AppointmentStore(database: db).schedule(from: from, to: from.addingTimeInterval(86_400), clinicianID: shown, viewer: viewer)
+        }
+        return Schedule(day: day, clinicianID: shown, visits: visits)
+    }
+}

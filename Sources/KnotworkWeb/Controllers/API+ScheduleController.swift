@@ -1,0 +1,91 @@
+import Foundation
+import KnotworkCore
+import KnotworkStore
+import Vapor
+
+extension API {
+    struct AppointmentResponse: Content {
+        var id: UUID
+        var patientId: UUID
+        var patientName: String
+        var recordNumber: String
+        var clinicianId: UUID
+        var clinicianName: String
+        var start: Date
+        var end: Date
+        var minutes: Int
+        var kind: String
+        var reason: String?
+        var status: String
+        var statusReason: String?
+        var noteId: UUID?
+        var bookedBy: String
+        var createdAt: Date
+        var updatedAt: Date
+
+        init(_ a: StoredAppointment) {
+            self.id = a.id
+            self.patientId = a.patientID
+            self.patientName = a.patientName
+            self.recordNumber = a.recordNumber
+            self.clinicianId = a.appointment.clinicianID
+            self.clinicianName = a.clinicianName
+            self.start = a.appointment.start
+            self.end = a.appointment.end
+            self.minutes = a.appointment.minutes
+            self.kind = a.appointment.kind.rawValue
+            self.reason = a.appointment.reason
+            self.status = a.status.rawValue
+            self.statusReason = a.statusReason
+            self.noteId = a.noteID
+            self.bookedBy = a.bookedByName
+            self.createdAt = a.createdAt
+            self.updatedAt = a.updatedAt
+        }
+    }
+
+    struct ScheduleResponse: Content {
+        var day: String
+        var clinicianId: UUID?
+        var items: [AppointmentResponse]
+    }
+
+    struct ScheduleController {
+        struct ScheduleParams: Content {
+            var day: String?
+            var clinicianId: String?
+        }
+
+        /// One day's visits: the caller's own by default for a clinician, every clinician's for the front desk;
+        /// `clinicianId=all` asks for every clinician the caller may see.
+        @Sendable func schedule(req: Request) async throws -> ScheduleResponse {
+            let p = try API.query(ScheduleParams.self, req)
+            var errors: [FieldError] = []
+            let day = p.day.flatMap(CalendarDate.init)
+            if p.day != nil && day == nil { errors.append(FieldError("day", "must be a date written YYYY-MM-DD")) }
+            let clinician = p.clinicianId.flatMap(UUID.init(uuidString:))
+            if let text = p.clinicianId, text != "all", clinician == nil { errors.append(FieldError("clinicianId", "must be a user id or all")) }
+            guard errors.isEmpty else { throw ValidationFailure(errors) }
+            let s = try await AppointmentActions.schedule(day: day, clinicianID: clinician, everyClinician: p.clinicianId == "all", on: req)
+            return ScheduleResponse(day: s.day.description, clinicianId: s.clinicianID, items: s.visits.map(AppointmentResponse.init))
+        }
+
+        @Sendable func appointments(req: Request) async throws -> Items<AppointmentResponse> {
+            Items(items: try await AppointmentActions.appointments(on: req).map(AppointmentResponse.init))
+        }
+
+        @Sendable func appointment(req: Request) async throws -> AppointmentResponse {
+            AppointmentResponse(try await AppointmentActions.appointment(try CareController.id(req, "appointmentID"), on: req))
+        }
+
+        @Sendable func book(req: Request) async throws -> Response {
+            let visit = try await AppointmentActions.book(try API.decode(AppointmentInput.self, req), on: req)
+            return try await AppointmentResponse(visit).encodeResponse(status: .created, for: req)
+        }
+
+        @Sendable func move(req: Request) async throws -> AppointmentResponse {
+            let id = try CareController.id(req, "appointmentID")
+            return AppointmentResponse(try await AppointmentActions.move(id, try API.decode(AppointmentStatusChange.self, req), on: req))
+        }
+    }
+}

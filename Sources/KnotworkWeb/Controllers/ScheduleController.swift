@@ -1,0 +1,71 @@
+import Foundation
+import KnotworkCore
+import KnotworkStore
+import Plot
+import Vapor
+
+/// The appointment book's pages: the day's schedule, a patient's visits with the booking form, and status moves.
+struct ScheduleController {
+    @Sendable func schedule(req: Request) async throws -> Response {
+        let p = try req.requirePrincipal()
+        var errors: [FieldError] = []
+        let dayText = try? req.query.get(String.self, at: "day")
+        let day = dayText.flatMap { $0.isEmpty ? nil : CalendarDate($0) }
+        if dayText?.isEmpty == false && day == nil { errors.append(FieldError("day", "must be a date written YYYY-MM-DD")) }
+        let clinicianText = (try? req.query.get(String.self, at: "clinician")) ?? ""
+        let schedule = try await AppointmentActions.schedule(day: day, clinicianID: UUID(uuidString: clinicianText),
+                                                             everyClinician: clinicianText == "all", on: req)
+        let clinicians = try await req.users.all().filter { $0.role.isClinician && $0.active }
+        let html = Layout.page(PageContext(req, title: "Schedule \(schedule.day)"),
+                               .group(errorSummary(errors),
+                                      ScheduleViews.schedulePage(schedule, clinicians: clinicians, viewer: p.user, csrf: p.csrfToken)))
+        return Layout.response(html, status: errors.isEmpty ? .ok : .badRequest)
+    }
+
+    @Sendable func patientAppointments(req: Request) async throws -> Response {
+        try await self.patientPage(req, input: nil, errors: [])
+    }
+
+    func patientPage(_ req: Request, input: AppointmentInput?, errors: [FieldError], status: HTTPStatus? = nil) async throws -> Response {
+        let p = try req.requirePrincipal()
+        let ctx = try req.requirePatient()
+        let book = try await AppointmentActions.patientBook(on: req)
+        let flash = (try? req.query.get(String.self, at: "booked")) == "1" ? "Visit booked." : nil
+        let html = Layout.page(PageContext(req, title: "Appointments · \(book.patient.displayName)", flash: flash),
+                               ScheduleViews.patientPage(book.patient, visits: book.visits, clinicians: book.clinicians, input: input, errors: errors,
+                                                         clinical: ctx.access >= .clinical, now: req.now, csrf: p.csrfToken))
+        return Layout.response(html, status: status ?? (errors.isEmpty ? .ok : .unprocessableEntity))
+    }
+
+    @Sendable func book(req: Request) async throws -> Response {
+        let ctx = try req.requirePatient()
+        let form = FormFields(req)
+        var errors: [FieldError] = []
+        let start = NoteForms.instant(form["start"])
+        if form["start"] != nil && start == nil { errors.append(FieldError("start", "Start must be a date and time.")) }
+        let minutes = AssessmentForms.int(form, "minutes", field: "minutes", errors: &errors)
+        let clinician = form["clinicianId"].flatMap(UUID.init(uuidString:))
+        if form["clinicianId"] != nil && clinician == nil { errors.append(FieldError("clinicianId", "Choose a clinician on the patient's care team.")) }
+        let input = AppointmentInput(clinicianId: clinician, start: start, minutes: minutes, kind: form["kind"], reason: form["reason"])
+        if !errors.isEmpty { return try await self.patientPage(req, input: input, errors: errors) }
+        do {
+            _ = try await AppointmentActions.book(input, on: req)
+            return req.redirect(to: Paths.appointments(ctx.patientID) + "?booked=1", redirectType: .normal)
+        } catch let v as ValidationFailure {
+            return try await self.patientPage(req, input: input, errors: v.errors)
+        }
+    }
+
+    @Sendable func move(req: Request) async throws -> Response {
+        let ctx = try req.requirePatient()
+        guard let id = req.parameters.get("appointmentID", as: UUID.self) else { throw Abort(.notFound) }
+        let form = FormFields(req)
+        do {
+            _ = try await AppointmentActions.move(id, AppointmentStatusChange(status: form["status"], reason: form["reason"]), on: req)
+        } catch let v as ValidationFailure {
+            return try await self.patientPage(req, input: nil, errors: v.errors)
+        }
+        let next = form["next"].flatMap { Paths.isLocal($0) ? $0 : nil } ?? Paths.appointments(ctx.patientID)
+        return req.redirect(to: next, redirectType: .normal)
+    }
+}

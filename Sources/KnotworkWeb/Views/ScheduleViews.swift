@@ -1,0 +1,157 @@
+import Foundation
+import KnotworkCore
+import KnotworkStore
+import Plot
+
+/// The appointment book's pages: a day's schedule and a patient's visits with the booking form. Times are UTC, as on the
+/// note form.
+enum ScheduleViews {
+    typealias V = AssessmentViews
+
+    /// The actions one visit offers this viewer: its note for a clinician on the team, status moves for anyone who books.
+    static func actions(_ a: StoredAppointment, clinical: Bool, next: String, csrf: String?) -> Node<HTML.BodyContext> {
+        let id = a.id.uuidString.lowercased()
+        func move(_ status: AppointmentStatus, _ label: String) -> Node<HTML.BodyContext> {
+            .form(.method(.post), .action(Paths.appointmentStatus(a.patientID, a.id)), .class("inline"),
+                  csrfField(csrf),
+                  .input(.type(.hidden), .name("status"), .value(status.rawValue)),
+                  .input(.type(.hidden), .name("next"), .value(esc(next))),
+                  .button(.id("\(status.rawValue)-\(id)"), .type(.submit), .class("small"),
+                          .attribute(named: "aria-label", value: esc("\(label): \(a.patientName), \(Appointment.clock(a.appointment.start))")), txt(label)))
+        }
+        return .div(
+            .class("visit-actions"),
+            .if(clinical && a.noteID != nil, .a(.id("open-note-\(id)"), .class("button"), .href(Paths.note(a.patientID, a.noteID ?? a.id)), .text("Open note"))),
+            .if(clinical && a.noteID == nil && a.status.holdsTime,
+                .a(.id("start-note-\(id)"), .class("button primary"), .href(Paths.newNote(a.patientID, appointment: a.id)), .text("Start note"))),
+            .if(a.status == .booked, .group(move(.arrived, "Arrived"), move(.noShow, "No-show"))),
+            .if(a.status == .arrived && a.noteID == nil, move(.booked, "Not arrived"))
+        )
+    }
+
+    static func statusCell(_ a: StoredAppointment) -> Node<HTML.TableRowContext> {
+        .td(.class("visit-status status-\(a.status.rawValue)"), txt(a.status.label + (a.statusReason.map { ": \($0)" } ?? "")))
+    }
+
+    static func schedulePage(_ s: AppointmentActions.Schedule, clinicians: [User], viewer: User, csrf: String?) -> Node<HTML.BodyContext> {
+        let here = Paths.schedule(day: s.day, clinician: s.clinicianID)
+        let options = [("all", "All clinicians")] + clinicians.map { ($0.id.uuidString.lowercased(), $0.displayName) }
+        return .group(
+            .div(.class("page-title"), .h1(txt("Schedule · \(s.day)"))),
+            .form(
+                .id("schedule-filter"), .method(.get), .action(Paths.schedule), .class("inline"),
+                V.input("day", "day", "Day", value: s.day.description, errors: [], type: .date),
+                V.select("clinician", "clinician", "Clinician", options: options, selected: s.clinicianID?.uuidString.lowercased() ?? "all", errors: []),
+                .button(.id("schedule-show"), .type(.submit), .text("Show"))
+            ),
+            .p(.class("day-nav"),
+               .a(.id("previous-day"), .href(Paths.schedule(day: s.day.adding(days: -1), clinician: s.clinicianID)), .text("← Previous day")),
+               .text(" · "),
+               .a(.id("next-day"), .href(Paths.schedule(day: s.day.adding(days: 1), clinician: s.clinicianID)), .text("Next day →"))),
+            .if(s.visits.isEmpty, .p(.id("no-visits"), .text("No visits booked."))),
+            .if(!s.visits.isEmpty, .div(.class("table-wrap"), .table(
+                .id("schedule"), .caption(txt("Visits on \(s.day) (UTC)")),
+                .thead(.tr(.th(.text("Time")), .th(.text("Patient")), .th(.text("Clinician")), .th(.text("Visit")), .th(.text("Status")),
+                           .th(.text("Actions")))),
+                .tbody(.forEach(s.visits) { a in
+                    .tr(
+                        .id("visit-\(a.id.uuidString.lowercased())"),
+                        .td(txt(Self.span(a))),
+                        .td(.a(.href(Paths.patient(a.patientID)), txt(a.patientName)), txt(" · " + a.recordNumber)),
+                        .td(txt(a.clinicianName)),
+                        .td(txt(a.appointment.kind.label + (a.appointment.reason.map { ": \($0)" } ?? ""))),
+                        Self.statusCell(a),
+                        // Every patient on a clinician's schedule is on their care team (the store filters the others out).
+                        .td(Self.actions(a, clinical: viewer.role.isClinician, next: here, csrf: csrf))
+                    )
+                })
+            )))
+        )
+    }
+
+    static func span(_ a: StoredAppointment) -> String {
+        let clock = Appointment.clock(a.appointment.start)
+        return "\(clock.dropFirst(11).prefix(5))–\(Appointment.clock(a.appointment.end).dropFirst(11).prefix(5)) (\(a.appointment.minutes) min)"
+    }
+
+    static func patientPage(_ patient: Patient, visits: [StoredAppointment], clinicians: [User], input: AppointmentInput?, errors: [FieldError],
+                            clinical: Bool, now: Date, csrf: String?) -> Node<HTML.BodyContext> {
+        let upcoming = visits.filter { $0.appointment.end > now }
+        let past = visits.filter { $0.appointment.end <= now }.reversed()
+        let here = Paths.appointments(patient.id)
+        func table(_ id: String, _ caption: String, _ rows: [StoredAppointment]) -> Node<HTML.BodyContext> {
+            .div(.class("table-wrap"), .table(
+                .id(id), .caption(txt(caption)),
+                .thead(.tr(.th(.text("When")), .th(.text("Clinician")), .th(.text("Visit")), .th(.text("Status")), .th(.text("Actions")))),
+                .tbody(.forEach(rows) { a in
+                    .tr(
+                        .id("visit-\(a.id.uuidString.lowercased())"),
+                        .td(txt("\(Appointment.clock(a.appointment.start)), \(a.appointment.minutes) min")),
+                        .td(txt(a.clinicianName)),
+                        .td(txt(a.appointment.kind.label + (a.appointment.reason.map { ": \($0)" } ?? ""))),
+                        Self.statusCell(a),
+                        .td(Self.actions(a, clinical: clinical, next: here, csrf: csrf),
+                            .if(a.status.holdsTime && a.noteID == nil, Self.cancelForm(a, csrf: csrf)))
+                    )
+                })
+            ))
+        }
+        return .group(
+            .div(.class("page-title"), .h1(txt("Appointments · \(patient.displayName)"))),
+            .p(.a(.href(Paths.patient(patient.id)), .text("Back to the patient"))),
+            .section(
+                .id("upcoming"), .h2(.text("Upcoming")),
+                .if(upcoming.isEmpty, .p(.text("No visit booked."))),
+                .if(!upcoming.isEmpty, table("upcoming-visits", "Upcoming visits (UTC)", upcoming))
+            ),
+            .section(
+                .id("book"), .h2(.text("Book a visit")),
+                .if(clinicians.isEmpty, .p(.class("notice"), .text("The care team has no clinician yet: add one to the team before booking."))),
+                .if(!clinicians.isEmpty, Self.bookForm(patient.id, clinicians: clinicians, input: input, errors: errors, csrf: csrf))
+            ),
+            .if(!past.isEmpty, .section(.id("past"), .h2(.text("Past visits")), table("past-visits", "Past visits (UTC)", Array(past))))
+        )
+    }
+
+    static func cancelForm(_ a: StoredAppointment, csrf: String?) -> Node<HTML.BodyContext> {
+        let id = a.id.uuidString.lowercased()
+        return .details(
+            .summary(.text("Cancel…")),
+            .form(.method(.post), .action(Paths.appointmentStatus(a.patientID, a.id)),
+                  csrfField(csrf),
+                  .input(.type(.hidden), .name("status"), .value(AppointmentStatus.cancelled.rawValue)),
+                  V.input("cancel-reason-\(id)", "reason", "Reason for cancelling", value: nil, errors: []),
+                  .button(.id("cancel-\(id)"), .type(.submit), .text("Cancel the visit")))
+        )
+    }
+
+    static func bookForm(_ patientID: UUID, clinicians: [User], input: AppointmentInput?, errors: [FieldError], csrf: String?) -> Node<HTML.BodyContext> {
+        .form(
+            .id("book-form"), .method(.post), .action(Paths.appointments(patientID)),
+            csrfField(csrf),
+            errorSummary(errors),
+            V.select("clinicianId", "clinicianId", "Clinician", options: clinicians.map { ($0.id.uuidString.lowercased(), "\($0.displayName) · \($0.role.label)") },
+                     selected: input?.clinicianId?.uuidString.lowercased(), errors: errors),
+            V.input("start", "start", "Start (UTC)", value: NoteForms.localText(input?.start), errors: errors, type: .datetimeLocal),
+            V.input("minutes", "minutes", "Length in minutes", value: input?.minutes.map(String.init) ?? "60", errors: errors, type: .number,
+                    min: "\(AppointmentLimits.minutes.lowerBound)", max: "\(AppointmentLimits.minutes.upperBound)", step: "5"),
+            V.select("kind", "kind", "Visit", options: AppointmentKind.allCases.map { ($0.rawValue, $0.label) },
+                     selected: input?.kind ?? AppointmentKind.session.rawValue, errors: errors),
+            V.input("reason", "reason", "Reason (optional)", value: input?.reason, errors: errors),
+            .button(.id("book-submit"), .type(.submit), .class("primary"), .text("Book the visit"))
+        )
+    }
+
+    /// The patient page's short list: the next visits and the way to the book.
+    static func summary(_ patientID: UUID, upcoming: [StoredAppointment]) -> Node<HTML.BodyContext> {
+        .section(
+            .id("appointments-summary"), .attribute(named: "aria-labelledby", value: "appointments-summary-heading"),
+            .h2(.id("appointments-summary-heading"), .text("Appointments")),
+            .if(upcoming.isEmpty, .p(.text("No visit booked."))),
+            .ul(.forEach(upcoming) { a in
+                .li(txt("\(Appointment.clock(a.appointment.start)) · \(a.appointment.kind.label) with \(a.clinicianName) · \(a.status.label)"))
+            }),
+            .a(.class("button"), .id("appointments-link"), .href(Paths.appointments(patientID)), .text("Appointments and booking"))
+        )
+    }
+}
