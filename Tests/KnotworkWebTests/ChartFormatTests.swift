@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import KnotworkStore
 @testable import KnotworkWeb
 
 /// The chart's number text is made with integer arithmetic for speed; it must read exactly as printf's would
@@ -30,5 +31,22 @@ extension Double {
     func rounded(toPlaces p: Int) -> Double {
         let m = Foundation.pow(10.0, Double(p))
         return (self * m).rounded() / m
+    }
+}
+
+/// SQLite's text UUIDs are parsed by hand on long reads (Foundation's parser calls `sscanf`); checked against Foundation.
+@Suite struct TextUUIDTests {
+    @Test func parsingMatchesFoundation() {
+        for _ in 0..<2_000 {
+            let id = UUID()
+            #expect(UUIDColumns.parse(id.uuidString) == id)
+            #expect(UUIDColumns.parse(id.uuidString.lowercased()) == id)
+        }
+    }
+
+    @Test(arguments: ["", "not-a-uuid", "2AEC1C9B-FA4C-4A33-87F7-897E4421068", "2AEC1C9B-FA4C-4A33-87F7-897E442106851",
+                      "2AEC1C9BXFA4C-4A33-87F7-897E44210685", "2AEC1C9B-FA4C-4A33-87F7-897E4421068G", "2AEC1C9BFA4C4A3387F7897E44210685"])
+    func badTextIsRefused(text: String) {
+        #expect(UUIDColumns.parse(text) == nil && UUID(uuidString: text) == nil)
     }
 }

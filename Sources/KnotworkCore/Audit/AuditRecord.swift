@@ -97,11 +97,12 @@ public struct AuditRecord: Equatable, Sendable {
     /// Time as stored and hashed: UTC, millisecond precision, so both databases round-trip it exactly.
     public static func timestamp(_ date: Date) -> String {
         let ms = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        let seconds = Date(timeIntervalSince1970: TimeInterval(ms / 1000))
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: seconds)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!, Int(ms % 1000))
+        // Whole seconds and milliseconds, rounding towards the past so that instants before 1970 keep their day.
+        let (seconds, milli) = ms >= 0 ? (ms / 1000, ms % 1000) : ((ms - 999) / 1000, ms - ((ms - 999) / 1000) * 1000)
+        let day = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
+        let second = Int(seconds) - day * 86_400
+        let p = CalendarDate.padded
+        return "\(CalendarDate(dayNumber: day))T\(p(second / 3600, 2)):\(p(second / 60 % 60, 2)):\(p(second % 60, 2)).\(p(Int(milli), 3))Z"
     }
 
     /// The canonical text that the chain hashes: every field, unit-separated, in a fixed order.

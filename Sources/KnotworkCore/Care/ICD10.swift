@@ -239,9 +239,6 @@ public enum ICD10Catalog {
     }
 
     static func dayAfter(_ date: CalendarDate) -> CalendarDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let day = calendar.date(from: DateComponents(year: date.year, month: date.month, day: date.day))!
-        return CalendarDate(calendar.date(byAdding: .day, value: 1, to: day)!)
+        date.adding(days: 1)
     }
 }

@@ -624,10 +624,7 @@ extension SessionNoteAddendum {
 
 enum SessionNoteTime {
     static func localDate(_ date: Date, _ timeZone: TimeZone) -> CalendarDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let c = calendar.dateComponents([.year, .month, .day], from: date)
-        return CalendarDate(year: c.year!, month: c.month!, day: c.day!) ?? CalendarDate(date)
+        CalendarDate(date.addingTimeInterval(TimeInterval(timeZone.secondsFromGMT(for: date))))
     }
 }
 

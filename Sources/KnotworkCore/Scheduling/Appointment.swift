@@ -70,13 +70,9 @@ public struct Appointment: Sendable, Equatable, Codable {
 
     /// A time as the book shows it: `2026-11-30 14:05 UTC` (the server keeps and shows instants in UTC, as the note form does).
     public static func clock(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.hour, .minute], from: date)
-        return "\(CalendarDate(date)) \(Self.two(c.hour!)):\(Self.two(c.minute!)) UTC"
+        let stamp = AuditRecord.timestamp(date)
+        return "\(stamp.prefix(10)) \(stamp.dropFirst(11).prefix(5)) UTC"
     }
-
-    private static func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 
     /// Refuses the visit when it overlaps one of the clinician's visits that hold time (`booked`), naming that visit.
     public func refusingOverlap(with booked: [Appointment]) throws(ValidationFailure) {

@@ -7,40 +7,56 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
     public var month: Int
     public var day: Int
 
+    /// Validity by the proleptic Gregorian calendar's own rule, in arithmetic: Foundation's `Calendar` made each date cost
+    /// a time-zone lookup, and a chart builds thousands of them.
     public init?(year: Int, month: Int, day: Int) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let components = DateComponents(year: year, month: month, day: day)
-        guard (1...9999).contains(year), let date = calendar.date(from: components),
-              calendar.component(.day, from: date) == day, calendar.component(.month, from: date) == month
-        else { return nil }
+        guard (1...9999).contains(year), (1...12).contains(month), day >= 1, day <= Self.days(inMonth: month, of: year) else { return nil }
         self.year = year
         self.month = month
         self.day = day
     }
 
-    /// Parses exactly `YYYY-MM-DD`.
+    public static func isLeap(_ year: Int) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
+
+    public static func days(inMonth month: Int, of year: Int) -> Int {
+        switch month {
+        case 2: Self.isLeap(year) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Parses exactly `YYYY-MM-DD` (ASCII digits only).
     public init?(_ text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
-        else { return nil }
-        self.init(year: y, month: m, day: d)
+        var digits: [Int] = []
+        digits.reserveCapacity(8)
+        var i = 0
+        for byte in text.utf8 {
+            switch (i, byte) {
+            case (4, UInt8(ascii: "-")), (7, UInt8(ascii: "-")): break
+            case (0..<10, UInt8(ascii: "0")...UInt8(ascii: "9")) where i != 4 && i != 7: digits.append(Int(byte - UInt8(ascii: "0")))
+            default: return nil
+            }
+            i += 1
+        }
+        guard i == 10 else { return nil }
+        let y = digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3]
+        self.init(year: y, month: digits[4] * 10 + digits[5], day: digits[6] * 10 + digits[7])
     }
 
     /// The UTC calendar date of an instant.
     public init(_ date: Date) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.year, .month, .day], from: date)
-        self.year = c.year!
-        self.month = c.month!
-        self.day = c.day!
+        self.init(dayNumber: Int((date.timeIntervalSince1970 / 86_400).rounded(.down)))
     }
 
     public var description: String {
-        String(format: "%04d-%02d-%02d", self.year, self.month, self.day)
+        Self.padded(self.year, 4) + "-" + Self.padded(self.month, 2) + "-" + Self.padded(self.day, 2)
+    }
+
+    /// A non-negative number with leading zeros to `width` digits (`String(format:)` costs a locale lookup per call).
+    public static func padded(_ n: Int, _ width: Int) -> String {
+        let digits = String(n)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 
     public static func < (a: Self, b: Self) -> Bool {

@@ -13,6 +13,17 @@ public struct Recorder: Sendable, Equatable {
     }
 }
 
+/// One value of a measure on a day, as a goal's chart and status read it.
+public struct SeriesValue: Sendable, Equatable {
+    public var code: String
+    public var value: Double?
+    public var recordedOn: CalendarDate
+    /// The session the value was recorded at (its note), if any.
+    public var sessionID: UUID?
+    /// The JSON body when asked for (PSFS activities), else empty.
+    public var body: String
+}
+
 /// A stored finding before its body is decoded: the assessment page loads every kind in one query
 /// and decodes each by kind.
 public struct StoredEntry: Sendable, Equatable {
@@ -120,24 +131,21 @@ public struct AssessmentStore: Sendable {
             .all().map(Self.entry)
     }
 
-    /// A patient's findings as plain rows (the columns `entry(_:)` reads). With `bodiesFor`, only findings of those codes
-    /// carry their JSON body (the others an empty one): a long series of numbers need not copy every body.
-    func selectEntries(of patientID: UUID, bodiesFor codes: Set<String>? = nil) -> SQLSelectBuilder {
-        let body: any SQLExpression
-        if let codes {
-            let list = codes.sorted()
-            body = list.isEmpty ? SQLLiteral.string("")
-                : SQLRaw("CASE WHEN code IN (" + list.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" }.joined(separator: ", ")
-                         + ") THEN body ELSE '' END")
-        } else {
-            body = SQLIdentifier("body")
-        }
-        return self.database.sql.select()
-            .columns("id", "assessment_id", "kind", "code", "value", "recorded_on", "recorded_at", "recorded_by", "recorded_by_name")
-            .column(body, as: "body")
-            .column("session_id")
+    /// A patient's findings as plain rows (the columns `entry(_:)` reads).
+    func selectEntries(of patientID: UUID) -> SQLSelectBuilder {
+        self.database.sql.select()
+            .columns("id", "assessment_id", "kind", "code", "value", "recorded_on", "recorded_at", "recorded_by", "recorded_by_name", "body",
+                     "session_id")
             .from(ClinicalEntryModel.schema)
             .where("patient_id", .equal, patientID)
+    }
+
+    /// The body only for findings of these codes, an empty text for the others.
+    static func bodyColumn(_ codes: Set<String>) -> any SQLExpression {
+        let list = codes.sorted()
+        return list.isEmpty ? SQLLiteral.string("")
+            : SQLRaw("CASE WHEN code IN (" + list.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" }.joined(separator: ", ")
+                     + ") THEN body ELSE '' END")
     }
 
     /// A finding from its plain row, column by column (the generic `Decodable` row path was the largest cost of a long
@@ -153,15 +161,25 @@ public struct AssessmentStore: Sendable {
     }
 
     /// The values recorded under some codes (instruments, motions) from a date on, oldest first: a plan's goals over time,
-    /// in one query.
-    /// - Parameter bodiesFor: the codes whose JSON body is needed (nil: all); the others come with an empty body.
-    public func series(of patientID: UUID, codes: [String], from start: CalendarDate, bodiesFor: Set<String>? = nil) async throws -> [StoredEntry] {
+    /// in one query. Only the columns a goal's chart and status read are fetched (a two-year series is 500 rows, and each
+    /// column decoded costs as much as the query).
+    /// - Parameter bodiesFor: the codes whose JSON body is needed (PSFS keeps its activities there); the others come
+    ///   with an empty body.
+    public func series(of patientID: UUID, codes: [String], from start: CalendarDate, bodiesFor: Set<String> = []) async throws -> [SeriesValue] {
         guard !codes.isEmpty else { return [] }
-        return try await self.selectEntries(of: patientID, bodiesFor: bodiesFor)
+        return try await self.database.sql.select()
+            .columns("code", "value", "recorded_on", "session_id")
+            .column(Self.bodyColumn(bodiesFor), as: "body")
+            .from(ClinicalEntryModel.schema)
+            .where("patient_id", .equal, patientID)
             .where("code", .in, codes)
             .where("recorded_on", .greaterThanOrEqual, start.description)
             .orderBy("recorded_on").orderBy("recorded_at")
-            .all().map(Self.entry)
+            .all().map { [uuids = UUIDColumns(self.database)] row in
+                SeriesValue(code: try row.decode(column: "code", as: String.self), value: try row.decode(column: "value", as: Double?.self),
+                            recordedOn: CalendarDate(try row.decode(column: "recorded_on", as: String.self)) ?? CalendarDate(year: 1900, month: 1, day: 1)!,
+                            sessionID: try uuids.decode(row, "session_id"), body: try row.decode(column: "body", as: String.self))
+            }
     }
 
     /// The latest values recorded under a code on or before a day, newest first (a goal's baseline from the record).

@@ -110,15 +110,17 @@ public struct SafetyStore: Sendable {
 
     // MARK: a patient's safety status
 
+    /// Plain rows: every chart page reads the status, and Fluent's per-model reflection cost more than the queries.
     public func status(of patientID: UUID) async throws -> SafetyStatus {
-        let precautions = try await PrecautionModel.query(on: self.database)
-            .filter(\.$patientID == patientID).filter(\.$resolvedAt == nil)
-            .sort(\.$createdAt).all()
-            .map { ActivePrecaution(id: $0.id!, precaution: try StoredJSON.decode(Precaution.self, $0.body), since: $0.createdAt) }
-        let hold = try await TreatmentHoldModel.query(on: self.database)
-            .filter(\.$patientID == patientID).filter(\.$clearedAt == nil)
-            .sort(\.$createdAt).first()
-            .map { TreatmentHold(id: $0.id!, reason: $0.reason, urgent: $0.urgent, since: $0.createdAt) }
+        let precautions = try await self.database.sql.select().columns("id", "body", "created_at").from(PrecautionModel.schema)
+            .where("patient_id", .equal, patientID).where("resolved_at", .is, SQLLiteral.null).orderBy("created_at").all()
+            .map { ActivePrecaution(id: try $0.decode(column: "id", as: UUID.self),
+                                    precaution: try StoredJSON.decode(Precaution.self, try $0.decode(column: "body", as: String.self)),
+                                    since: try $0.decode(column: "created_at", as: Date.self)) }
+        let hold = try await self.database.sql.select().columns("id", "reason", "urgent", "created_at").from(TreatmentHoldModel.schema)
+            .where("patient_id", .equal, patientID).where("cleared_at", .is, SQLLiteral.null).orderBy("created_at").limit(1).first()
+            .map { TreatmentHold(id: try $0.decode(column: "id", as: UUID.self), reason: try $0.decode(column: "reason", as: String.self),
+                                 urgent: try $0.decode(column: "urgent", as: Bool.self), since: try $0.decode(column: "created_at", as: Date.self)) }
         return SafetyStatus(precautions: precautions, hold: hold)
     }
 

@@ -189,7 +189,7 @@ enum CareActions {
             // A PSFS entry may not rate this activity: look back over a few.
             let entries = try await store.latest(code: Self.entryCode(measure), of: patientID, onOrBefore: start,
                                                  limit: measure.kind == .psfsActivity ? 10 : 1)
-            if let hit = entries.lazy.compactMap({ e in Self.value(of: measure, in: e).map { RecordedValue(value: $0, recordedOn: e.recordedOn) } }).first {
+            if let hit = entries.lazy.compactMap({ e in Self.value(of: measure, number: e.value, body: e.body).map { RecordedValue(value: $0, recordedOn: e.recordedOn) } }).first {
                 found[measure] = hit
             }
         }
@@ -349,15 +349,22 @@ enum CareActions {
         // Only PSFS values live in the body (per activity); the other measures' values are the number column.
         let entries = try await AssessmentStore(database: db).series(of: patientID, codes: Array(codes), from: plan.start,
                                                                      bodiesFor: codes.contains("PSFS") ? ["PSFS"] : [])
+        // Values recorded at a session carry its number in the plan (S1, S2, …), for the chart's session markers.
+        var sessions: [UUID: Int] = [:]
+        for e in entries where e.sessionID != nil && sessions[e.sessionID!] == nil { sessions[e.sessionID!] = sessions.count + 1 }
+        // PSFS scores live in the body, per activity: each body is decoded once, whatever the number of PSFS goals.
+        var activities: [Int: [String: Double?]] = [:]
+        for (i, e) in entries.enumerated() where !e.body.isEmpty { activities[i] = Self.activityScores(e.body) }
         return plan.goals.map { goal -> GoalProgressData in
             guard let profile = goal.measure.profile(), let threshold = profile.meaningfulChange?.pointsThreshold else {
                 return GoalProgressData(goal: goal, evaluation: nil, unavailable: "No meaningful change is known for this measure (§1.12); its values are shown without a status.")
             }
-            // Values recorded at a session carry its number in the plan (S1, S2, …), for the chart's session markers.
-            var sessions: [UUID: Int] = [:]
-            for e in entries where e.sessionID != nil && sessions[e.sessionID!] == nil { sessions[e.sessionID!] = sessions.count + 1 }
-            let points = entries.filter { $0.code == Self.entryCode(goal.measure) }.compactMap { e -> ProgressPoint? in
-                guard let value = Self.value(of: goal.measure, in: e) else { return nil }
+            let code = Self.entryCode(goal.measure)
+            let activity: String? = if case .psfsActivity(let name) = goal.measure { Text.searchKey(name) } else { nil }
+            let points = entries.indices.filter { entries[$0].code == code }.compactMap { i -> ProgressPoint? in
+                let e = entries[i]
+                let value = activity.map { activities[i]?[$0] ?? nil } ?? e.value
+                guard let value else { return nil }
                 return ProgressPoint(date: e.recordedOn, value: value, sessionNumber: e.sessionID.flatMap { sessions[$0] })
             }
             do {
@@ -381,16 +388,33 @@ enum CareActions {
         }
     }
 
-    static func value(of measure: GoalMeasure, in entry: StoredEntry) -> Double? {
-        guard case .psfsActivity(let name) = measure else { return entry.value }
-        let key = Text.searchKey(name)
-        // Only the activities are decoded (a whole result with its scoring costs several times more).
-        struct Activities: Codable, Sendable, Equatable {
-            struct Answers: Codable, Sendable, Equatable { var activities: [PSFSActivity] }
+    /// A goal's value in a finding: its number, or for a PSFS activity that activity's score in the body.
+    static func value(of measure: GoalMeasure, number: Double?, body: String) -> Double? {
+        guard case .psfsActivity(let name) = measure else { return number }
+        return Self.activityScores(body)[Text.searchKey(name)] ?? nil
+    }
+
+    /// A PSFS result's scores by activity (by `Text.searchKey` of its name; the first of a name counts). Only the
+    /// activities are decoded (a whole result with its scoring costs several times more), and a recorded result's body
+    /// never changes, so each is decoded once per process (a two-year chart decoded a hundred on every request).
+    static func activityScores(_ body: String) -> [String: Double?] {
+        Self.scoreMemo.value(for: body, Self.decodeActivityScores)
+    }
+
+    static let scoreMemo = TextMemo<[String: Double?]>(limit: 4096)
+
+    static func decodeActivityScores(_ body: String) -> [String: Double?] {
+        struct Activities: Decodable {
+            struct Answers: Decodable { var activities: [PSFSActivity] }
             var answers: Answers
         }
-        let result = try? entry.decode(Activities.self)
-        return result?.value.answers.activities.first { Text.searchKey($0.name) == key }?.score
+        guard let result = try? StoredJSON.decode(Activities.self, body) else { return [:] }
+        var scores: [String: Double?] = [:]
+        for a in result.answers.activities {
+            let key = Text.searchKey(a.name)
+            if scores.index(forKey: key) == nil { scores[key] = .some(a.score) }
+        }
+        return scores
     }
 
     // MARK: notes

@@ -196,18 +196,18 @@ enum ChartViews {
             .ol(.class("timeline"), .forEach(items) { date, item in
                 switch item {
                 case .assessment(let a):
-                    return .li(.text("\(date) · "), .a(.href(Paths.assessment(d.patient.id, a.id)), .text(a.kind.label)), txt(" · " + a.clinicianName))
+                    return .li(txt("\(date) · "), .a(.href(Paths.assessment(d.patient.id, a.id)), txt(a.kind.label)), txt(" · " + a.clinicianName))
                 case .note(let n):
-                    return .li(.text("\(date) · "), .a(.href(Paths.note(d.patient.id, n.id)), .text(n.kind == "discharge" ? "Discharge summary" : "Session note")),
+                    return .li(txt("\(date) · "), .a(.href(Paths.note(d.patient.id, n.id)), txt(n.kind == "discharge" ? "Discharge summary" : "Session note")),
                                txt(" · " + n.authorName),
-                               .text(n.isSigned ? " · signed" + (n.late ? " (late entry)" : "") : " · draft, not signed"))
+                               txt(n.isSigned ? " · signed" + (n.late ? " (late entry)" : "") : " · draft, not signed"))
                 case .addendum(let a):
                     let note = d.notes.first { $0.id == a.noteID }
-                    return .li(.class("timeline-addendum"), .text("\(date) · "), .a(.href(Paths.note(d.patient.id, a.noteID) + "#addenda"), .text("Addendum")),
+                    return .li(.class("timeline-addendum"), txt("\(date) · "), .a(.href(Paths.note(d.patient.id, a.noteID) + "#addenda"), txt("Addendum")),
                                txt(" to the note of " + (note.map { "\(CalendarDate($0.sessionStart ?? $0.createdAt))" } ?? "an earlier session")),
                                txt(" · " + a.authorName + " · signed"))
                 case .revision(let r):
-                    return .li(.text("\(date) · Plan revision \(r.number)"), txt(r.changes.isEmpty ? " · created" : " · " + r.changes.map(\.summary).joined(separator: "; ")),
+                    return .li(txt("\(date) · Plan revision \(r.number)"), txt(r.changes.isEmpty ? " · created" : " · " + r.changes.map(\.summary).joined(separator: "; ")),
                                txt(" · " + r.by))
                 }
             })
