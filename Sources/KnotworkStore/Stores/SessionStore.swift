@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import KnotworkCore
 
@@ -31,10 +32,14 @@ public struct SessionStore: Sendable {
     }
 
     public func find(tokenHash: String) async throws -> SessionRecord? {
-        guard let m = try await SessionModel.query(on: self.database).filter(\.$tokenHash == tokenHash)
-            .with(\.$user).first() else { return nil }
-        return SessionRecord(id: m.id!, user: m.user.domain, csrfToken: m.csrfToken, createdAt: m.createdAt,
-                             lastSeenAt: m.lastSeenAt, ended: m.endedAt != nil)
+        guard let row = try await self.database.sql.raw("""
+            SELECT s.id, s.csrf_token, s.created_at, s.last_seen_at, s.ended_at, \(User.joinedColumns)
+            FROM \(ident: SessionModel.schema) s JOIN \(ident: UserModel.schema) u ON u.id = s.user_id WHERE s.token_hash = \(bind: tokenHash)
+            """).first() else { return nil }
+        return SessionRecord(id: try row.decode(column: "id", as: UUID.self), user: try User(joinedRow: row),
+                             csrfToken: try row.decode(column: "csrf_token", as: String.self), createdAt: try row.decode(column: "created_at", as: Date.self),
+                             lastSeenAt: try row.decode(column: "last_seen_at", as: Date.self),
+                             ended: try row.decode(column: "ended_at", as: Date?.self) != nil)
     }
 
     public func touch(_ id: UUID, now: Date) async throws {
@@ -101,9 +106,12 @@ public struct AccessTokenStore: Sendable {
     }
 
     public func find(tokenHash: String) async throws -> Match? {
-        guard let m = try await AccessTokenModel.query(on: self.database).filter(\.$tokenHash == tokenHash)
-            .with(\.$user).first() else { return nil }
-        return Match(tokenID: m.id!, user: m.user.domain, revoked: m.revokedAt != nil, lastUsedAt: m.lastUsedAt)
+        guard let row = try await self.database.sql.raw("""
+            SELECT t.id, t.last_used_at, t.revoked_at, \(User.joinedColumns)
+            FROM \(ident: AccessTokenModel.schema) t JOIN \(ident: UserModel.schema) u ON u.id = t.user_id WHERE t.token_hash = \(bind: tokenHash)
+            """).first() else { return nil }
+        return Match(tokenID: try row.decode(column: "id", as: UUID.self), user: try User(joinedRow: row),
+                     revoked: try row.decode(column: "revoked_at", as: Date?.self) != nil, lastUsedAt: try row.decode(column: "last_used_at", as: Date?.self))
     }
 
     public func touch(_ id: UUID, now: Date) async throws {
