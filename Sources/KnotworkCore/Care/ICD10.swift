@@ -212,7 +212,7 @@ public enum ICD10Catalog {
             return .failure(ICD10Refusal(code: key, message: "\(key) is not in the clinic's ICD-10-CM list\(more).", suggestions: under))
         }
         if let to = code.validTo, date > to {
-            let from = self.dayAfter(to)
+            let from = to.adding(days: 1)
             let use = code.replacedBy.isEmpty ? "" : "; use \(self.list(code.replacedBy))"
             return .failure(ICD10Refusal(code: key, message: "\(key) is not valid for dates of service from \(from)\(use).",
                                          suggestions: code.replacedBy))
@@ -236,9 +236,5 @@ public enum ICD10Catalog {
     static func list(_ items: [String]) -> String {
         guard items.count > 1 else { return items.first ?? "" }
         return items.dropLast().joined(separator: ", ") + " or " + items.last!
-    }
-
-    static func dayAfter(_ date: CalendarDate) -> CalendarDate {
-        date.adding(days: 1)
     }
 }

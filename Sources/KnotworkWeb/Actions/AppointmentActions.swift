@@ -45,11 +45,11 @@ enum AppointmentActions {
         }
     }
 
-    /// The patient's visits, earliest first; `from` keeps only those not yet over.
-    static func appointments(from: Date? = nil, limit: Int = 200, on req: Request) async throws -> [StoredAppointment] {
+    /// The patient's visits, earliest first.
+    static func appointments(on req: Request) async throws -> [StoredAppointment] {
         let ctx = try req.requirePatient()
         return try await req.audit.read(req.auditActor, AuditEntry(.appointmentRead, patientID: ctx.patientID, entity: "appointments")) { db in
-            try await AppointmentStore(database: db).appointments(of: ctx.patientID, from: from, limit: limit)
+            try await AppointmentStore(database: db).appointments(of: ctx.patientID)
         }
     }
 
@@ -91,12 +91,32 @@ enum AppointmentActions {
         var visits: [StoredAppointment]
     }
 
+    /// Which day and whose visits, as the schedule page and the API ask for them.
+    struct ScheduleQuery: Sendable {
+        /// Today when nil.
+        var day: CalendarDate?
+        var clinicianID: UUID?
+        var everyClinician = false
+
+        /// `day` is `YYYY-MM-DD`; the clinician is an id or `all`. Errors name the given fields.
+        static func parse(day: String?, clinician: String?, clinicianField: String) throws(ValidationFailure) -> ScheduleQuery {
+            var errors: [FieldError] = []
+            let dayText = day.flatMap { $0.isEmpty ? nil : $0 }, clinicianText = clinician.flatMap { $0.isEmpty ? nil : $0 }
+            let date = dayText.flatMap(CalendarDate.init)
+            if dayText != nil && date == nil { errors.append(FieldError("day", "must be a date written YYYY-MM-DD")) }
+            let id = clinicianText.flatMap(UUID.init(uuidString:))
+            if let text = clinicianText, text != "all", id == nil { errors.append(FieldError(clinicianField, "must be a user id or all")) }
+            guard errors.isEmpty else { throw ValidationFailure(errors) }
+            return ScheduleQuery(day: date, clinicianID: id, everyClinician: clinicianText == "all")
+        }
+    }
+
     /// One day's visits (UTC, as every instant the server keeps). A clinician sees their own day by default and only
     /// the visits of patients on their care teams; the front desk and the administrator see every clinician's.
-    static func schedule(day: CalendarDate?, clinicianID: UUID?, everyClinician: Bool, on req: Request) async throws -> Schedule {
+    static func schedule(_ query: ScheduleQuery, on req: Request) async throws -> Schedule {
         let user = try req.requirePrincipal().user
-        let day = day ?? CalendarDate(req.now)
-        let shown: UUID? = everyClinician ? nil : (clinicianID ?? (user.role.isClinician ? user.id : nil))
+        let day = query.day ?? CalendarDate(req.now)
+        let shown: UUID? = query.everyClinician ? nil : (query.clinicianID ?? (user.role.isClinician ? user.id : nil))
         let viewer: AppointmentStore.Viewer = AccessPolicy.seesAllPatients(user.role) ? .everyone : .careTeamOf(user.id)
         let from = day.startOfDayUTC
         let entry = AuditEntry(.appointmentRead, entity: "schedule:\(day)" + (shown.map { ":\($0.uuidString.lowercased())" } ?? ""))

@@ -198,7 +198,7 @@ extension API {
 
     struct AssessmentController {
         static func assessmentID(_ req: Request) throws -> UUID {
-            guard let id = req.parameters.get("assessmentID", as: UUID.self) else { throw Abort(.notFound) }
+            let id = try req.pathID("assessmentID")
             return id
         }
 
@@ -273,7 +273,7 @@ extension API {
         }
 
         @Sendable func resolvePrecaution(req: Request) async throws -> SafetyResponse {
-            guard let id = req.parameters.get("precautionID", as: UUID.self) else { throw Abort(.notFound) }
+            let id = try req.pathID("precautionID")
             try await AssessmentActions.resolvePrecaution(id, reason: try API.decode(ResolveRequest.self, req).reason, on: req)
             return SafetyResponse(try await AssessmentActions.safety(on: req))
         }

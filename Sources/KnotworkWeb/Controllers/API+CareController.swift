@@ -151,7 +151,7 @@ extension API {
         }
 
         @Sendable func retireTemplate(req: Request) async throws -> Response {
-            try await CareActions.retireTemplate(try Self.id(req, "templateID"), on: req)
+            try await CareActions.retireTemplate(try req.pathID("templateID"), on: req)
             return Response(status: .noContent)
         }
 
@@ -161,11 +161,6 @@ extension API {
 
         @Sendable func saveSettings(req: Request) async throws -> ClinicSettingsResponse {
             ClinicSettingsResponse(try await CareActions.saveSettings(try API.decode(ClinicSettingsInput.self, req), on: req))
-        }
-
-        static func id(_ req: Request, _ name: String) throws -> UUID {
-            guard let id = req.parameters.get(name, as: UUID.self) else { throw Abort(.notFound) }
-            return id
         }
 
         /// Whether the clinic asks for certification (its settings, read after the action).
@@ -185,26 +180,26 @@ extension API {
         }
 
         @Sendable func plan(req: Request) async throws -> PlanResponse {
-            let data = try await CareActions.plan(try Self.id(req, "planID"), on: req)
+            let data = try await CareActions.plan(try req.pathID("planID"), on: req)
             return PlanResponse(data.plan, policy: try await Self.policy(req), revisions: data.revisions)
         }
 
         @Sendable func revisePlan(req: Request) async throws -> PlanResponse {
-            PlanResponse(try await CareActions.revisePlan(try Self.id(req, "planID"), try API.decode(PlanOfCareInput.self, req), on: req),
+            PlanResponse(try await CareActions.revisePlan(try req.pathID("planID"), try API.decode(PlanOfCareInput.self, req), on: req),
                          policy: try await Self.policy(req))
         }
 
         @Sendable func moveStatus(req: Request) async throws -> PlanResponse {
-            PlanResponse(try await CareActions.moveStatus(try Self.id(req, "planID"), to: try API.decode(StatusRequest.self, req).status, on: req),
+            PlanResponse(try await CareActions.moveStatus(try req.pathID("planID"), to: try API.decode(StatusRequest.self, req).status, on: req),
                          policy: try await Self.policy(req))
         }
 
         @Sendable func certify(req: Request) async throws -> PlanResponse {
-            PlanResponse(try await CareActions.certify(try Self.id(req, "planID"), on: req), policy: try await Self.policy(req))
+            PlanResponse(try await CareActions.certify(try req.pathID("planID"), on: req), policy: try await Self.policy(req))
         }
 
         @Sendable func progress(req: Request) async throws -> PlanProgressResponse {
-            let (plan, goals) = try await CareActions.progress(try Self.id(req, "planID"), on: req)
+            let (plan, goals) = try await CareActions.progress(try req.pathID("planID"), on: req)
             return PlanProgressResponse(plan: PlanResponse(plan, policy: try await Self.policy(req)), goals: goals.map { GoalProgressResponse(goal: $0.goal, evaluation: $0.evaluation, unavailable: $0.unavailable) })
         }
 
@@ -220,20 +215,20 @@ extension API {
         }
 
         @Sendable func note(req: Request) async throws -> NoteResponse {
-            let (note, addenda) = try await CareActions.note(try Self.id(req, "noteID"), on: req)
+            let (note, addenda) = try await CareActions.note(try req.pathID("noteID"), on: req)
             return NoteResponse(note, addenda: addenda)
         }
 
         @Sendable func updateDraft(req: Request) async throws -> NoteResponse {
-            NoteResponse(try await CareActions.updateDraft(try Self.id(req, "noteID"), try API.decode(SessionNoteInput.self, req), on: req))
+            NoteResponse(try await CareActions.updateDraft(try req.pathID("noteID"), try API.decode(SessionNoteInput.self, req), on: req))
         }
 
         @Sendable func sign(req: Request) async throws -> NoteResponse {
-            NoteResponse(try await CareActions.sign(try Self.id(req, "noteID"), on: req))
+            NoteResponse(try await CareActions.sign(try req.pathID("noteID"), on: req))
         }
 
         @Sendable func addAddendum(req: Request) async throws -> Response {
-            let addendum = try await CareActions.addAddendum(try Self.id(req, "noteID"), try API.decode(SessionNoteAddendumInput.self, req), on: req)
+            let addendum = try await CareActions.addAddendum(try req.pathID("noteID"), try API.decode(SessionNoteAddendumInput.self, req), on: req)
             return try await AddendumResponse(addendum).encodeResponse(status: .created, for: req)
         }
 

@@ -60,13 +60,7 @@ extension API {
         /// `clinicianId=all` asks for every clinician the caller may see.
         @Sendable func schedule(req: Request) async throws -> ScheduleResponse {
             let p = try API.query(ScheduleParams.self, req)
-            var errors: [FieldError] = []
-            let day = p.day.flatMap(CalendarDate.init)
-            if p.day != nil && day == nil { errors.append(FieldError("day", "must be a date written YYYY-MM-DD")) }
-            let clinician = p.clinicianId.flatMap(UUID.init(uuidString:))
-            if let text = p.clinicianId, text != "all", clinician == nil { errors.append(FieldError("clinicianId", "must be a user id or all")) }
-            guard errors.isEmpty else { throw ValidationFailure(errors) }
-            let s = try await AppointmentActions.schedule(day: day, clinicianID: clinician, everyClinician: p.clinicianId == "all", on: req)
+            let s = try await AppointmentActions.schedule(try .parse(day: p.day, clinician: p.clinicianId, clinicianField: "clinicianId"), on: req)
             return ScheduleResponse(day: s.day.description, clinicianId: s.clinicianID, items: s.visits.map(AppointmentResponse.init))
         }
 
@@ -75,7 +69,7 @@ extension API {
         }
 
         @Sendable func appointment(req: Request) async throws -> AppointmentResponse {
-            AppointmentResponse(try await AppointmentActions.appointment(try CareController.id(req, "appointmentID"), on: req))
+            AppointmentResponse(try await AppointmentActions.appointment(try req.pathID("appointmentID"), on: req))
         }
 
         @Sendable func book(req: Request) async throws -> Response {
@@ -84,7 +78,7 @@ extension API {
         }
 
         @Sendable func move(req: Request) async throws -> AppointmentResponse {
-            let id = try CareController.id(req, "appointmentID")
+            let id = try req.pathID("appointmentID")
             return AppointmentResponse(try await AppointmentActions.move(id, try API.decode(AppointmentStatusChange.self, req), on: req))
         }
     }

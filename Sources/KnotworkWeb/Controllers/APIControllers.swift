@@ -213,7 +213,7 @@ enum API {
         }
 
         @Sendable func updateUser(req: Request) async throws -> UserResponse {
-            guard let id = req.parameters.get("userID", as: UUID.self) else { throw Abort(.notFound) }
+            let id = try req.pathID("userID")
             let body = try API.decode(UserActions.UserChange.self, req)
             return UserResponse(try await UserActions.update(id, body, on: req))
         }

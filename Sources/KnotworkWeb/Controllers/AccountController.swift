@@ -77,7 +77,7 @@ struct AccountController {
 
     @Sendable func revokeToken(req: Request) async throws -> Response {
         let p = try req.requirePrincipal()
-        guard let id = req.parameters.get("tokenID", as: UUID.self) else { throw Abort(.notFound) }
+        let id = try req.pathID("tokenID")
         let now = req.now
         let revoked = try await req.audit.perform(req.auditActor, AuditEntry(.tokenRevoke, entity: "token:\(id.uuidString.prefix(8).lowercased())")) { db in
             try await AccessTokenStore(database: db).revoke(id, userID: p.user.id, now: now)

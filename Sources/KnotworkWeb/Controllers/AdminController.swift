@@ -83,7 +83,7 @@ struct AdminController {
     }
 
     @Sendable func updateUser(req: Request) async throws -> Response {
-        guard let id = req.parameters.get("userID", as: UUID.self) else { throw Abort(.notFound) }
+        let id = try req.pathID("userID")
         let form = try req.content.decode(UserForm.self)
         let change = UserActions.UserChange(displayName: form.displayName, role: form.role, active: form.active.map { $0 == "true" })
         do {
@@ -97,7 +97,7 @@ struct AdminController {
     struct PasswordForm: Content { var password: String? }
 
     @Sendable func resetPassword(req: Request) async throws -> Response {
-        guard let id = req.parameters.get("userID", as: UUID.self) else { throw Abort(.notFound) }
+        let id = try req.pathID("userID")
         let form = try req.content.decode(PasswordForm.self)
         do {
             try await UserActions.setPassword(id, password: form.password ?? "", action: .passwordReset, on: req)

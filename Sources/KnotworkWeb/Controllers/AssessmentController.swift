@@ -38,7 +38,7 @@ struct AssessmentController {
     }
 
     static func assessmentID(_ req: Request) throws -> UUID {
-        guard let id = req.parameters.get("assessmentID", as: UUID.self) else { throw Abort(.notFound) }
+        let id = try req.pathID("assessmentID")
         return id
     }
 
@@ -187,7 +187,7 @@ struct AssessmentController {
 
     @Sendable func resolvePrecaution(req: Request) async throws -> Response {
         let ctx = try req.requirePatient()
-        guard let id = req.parameters.get("precautionID", as: UUID.self) else { throw Abort(.notFound) }
+        let id = try req.pathID("precautionID")
         do {
             try await AssessmentActions.resolvePrecaution(id, reason: FormFields(req)["reason"], on: req)
             return req.redirect(to: Paths.patient(ctx.patientID) + "?saved=1#safety", redirectType: .normal)

@@ -7,11 +7,6 @@ import Vapor
 /// The session-note pages: a new note (copied forward from the last signed one), saving a draft or signing it,
 /// the signed note with its addenda.
 struct NoteController {
-    static func noteID(_ req: Request) throws -> UUID {
-        guard let id = req.parameters.get("noteID", as: UUID.self) else { throw Abort(.notFound) }
-        return id
-    }
-
     @Sendable func new(req: Request) async throws -> Response {
         let p = try req.requirePrincipal()
         let visit = (try? req.query.get(String.self, at: "appointment")).flatMap(UUID.init(uuidString:))
@@ -34,9 +29,10 @@ struct NoteController {
         var start = template?.body ?? copied
         // Started from a visit: its times are the session's until the therapist changes them.
         if let a = c.appointment?.appointment {
-            start = start ?? SessionNoteInput()
-            start?.timeIn = a.start
-            start?.timeOut = a.end
+            var visit = start ?? SessionNoteInput()
+            visit.timeIn = a.start
+            visit.timeOut = a.end
+            start = visit
         }
         let html = Layout.page(PageContext(req, title: "Session note · \(c.patient.displayName)", scripts: [Paths.noteScript]),
                                NoteViews.newPage(c, input: start, key: UUID().uuidString.lowercased(), copied: template == nil && copied != nil,
@@ -97,7 +93,7 @@ struct NoteController {
 
     func showPage(_ req: Request, errors: [FieldError]) async throws -> Response {
         let p = try req.requirePrincipal()
-        let c = try await CareActions.noteContext(try Self.noteID(req), on: req)
+        let c = try await CareActions.noteContext(try req.pathID("noteID"), on: req)
         guard let note = c.note else { throw Abort(.notFound) }
         let body: Node<HTML.BodyContext> = note.isSigned
             ? NoteViews.signedPage(c, note: note, addenda: c.addenda, errors: errors, csrf: p.csrfToken, viewer: p.user)
@@ -111,7 +107,7 @@ struct NoteController {
 
     @Sendable func addAddendum(req: Request) async throws -> Response {
         let ctx = try req.requirePatient()
-        let id = try Self.noteID(req)
+        let id = try req.pathID("noteID")
         do {
             _ = try await CareActions.addAddendum(id, SessionNoteAddendumInput(text: FormFields(req)["text"]), on: req)
             return req.redirect(to: Paths.note(ctx.patientID, id) + "#addenda", redirectType: .normal)

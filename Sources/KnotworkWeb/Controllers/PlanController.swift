@@ -6,11 +6,6 @@ import Vapor
 
 /// The plan-of-care pages: create (a draft), revise (a new revision), move its status, certify.
 struct PlanController {
-    static func planID(_ req: Request) throws -> UUID {
-        guard let id = req.parameters.get("planID", as: UUID.self) else { throw Abort(.notFound) }
-        return id
-    }
-
     @Sendable func new(req: Request) async throws -> Response {
         try await self.newPage(req, errors: [], form: nil)
     }
@@ -40,7 +35,7 @@ struct PlanController {
 
     func page(_ req: Request, errors: [FieldError], form: FormFields?) async throws -> Response {
         let p = try req.requirePrincipal()
-        let c = try await CareActions.planContext(try Self.planID(req), on: req)
+        let c = try await CareActions.planContext(try req.pathID("planID"), on: req)
         guard let plan = c.plan else { throw Abort(.notFound) }
         let saved = (try? req.query.get(String.self, at: "saved")) == "1"
         return Layout.response(Layout.page(PageContext(req, title: "Plan of care · \(c.patient.displayName)", flash: saved ? "Saved." : nil),
@@ -50,7 +45,7 @@ struct PlanController {
 
     @Sendable func revise(req: Request) async throws -> Response {
         let ctx = try req.requirePatient()
-        let id = try Self.planID(req)
+        let id = try req.pathID("planID")
         let form = FormFields(req)
         do {
             _ = try await CareActions.revisePlan(id, try PlanForms.plan(form), on: req)
@@ -62,7 +57,7 @@ struct PlanController {
 
     @Sendable func moveStatus(req: Request) async throws -> Response {
         let ctx = try req.requirePatient()
-        let id = try Self.planID(req)
+        let id = try req.pathID("planID")
         do {
             _ = try await CareActions.moveStatus(id, to: FormFields(req)["status"], on: req)
             return req.redirect(to: Paths.plan(ctx.patientID, id) + "?saved=1", redirectType: .normal)
@@ -73,7 +68,7 @@ struct PlanController {
 
     @Sendable func certify(req: Request) async throws -> Response {
         let ctx = try req.requirePatient()
-        let id = try Self.planID(req)
+        let id = try req.pathID("planID")
         _ = try await CareActions.certify(id, on: req)
         return req.redirect(to: Paths.plan(ctx.patientID, id) + "?saved=1", redirectType: .normal)
     }

@@ -9,12 +9,13 @@ struct ScheduleController {
     @Sendable func schedule(req: Request) async throws -> Response {
         let p = try req.requirePrincipal()
         var errors: [FieldError] = []
-        let dayText = try? req.query.get(String.self, at: "day")
-        let day = dayText.flatMap { $0.isEmpty ? nil : CalendarDate($0) }
-        if dayText?.isEmpty == false && day == nil { errors.append(FieldError("day", "must be a date written YYYY-MM-DD")) }
-        let clinicianText = (try? req.query.get(String.self, at: "clinician")) ?? ""
-        let schedule = try await AppointmentActions.schedule(day: day, clinicianID: UUID(uuidString: clinicianText),
-                                                             everyClinician: clinicianText == "all", on: req)
+        var query = AppointmentActions.ScheduleQuery()
+        do {
+            query = try .parse(day: req.query["day"], clinician: req.query["clinician"], clinicianField: "clinician")
+        } catch {
+            errors = error.errors  // the errors are shown above today's own schedule
+        }
+        let schedule = try await AppointmentActions.schedule(query, on: req)
         let clinicians = try await req.users.all().filter { $0.role.isClinician && $0.active }
         let html = Layout.page(PageContext(req, title: "Schedule \(schedule.day)"),
                                .group(errorSummary(errors),
@@ -58,7 +59,7 @@ struct ScheduleController {
 
     @Sendable func move(req: Request) async throws -> Response {
         let ctx = try req.requirePatient()
-        guard let id = req.parameters.get("appointmentID", as: UUID.self) else { throw Abort(.notFound) }
+        let id = try req.pathID("appointmentID")
         let form = FormFields(req)
         do {
             _ = try await AppointmentActions.move(id, AppointmentStatusChange(status: form["status"], reason: form["reason"]), on: req)

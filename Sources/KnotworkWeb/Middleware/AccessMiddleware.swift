@@ -80,7 +80,7 @@ struct AccessMiddleware: AsyncMiddleware {
 
     func resolvePatient(_ request: Request, needs level: PatientAccess) async throws {
         let principal = try self.signedIn(request)
-        guard let id = request.parameters.get("patientID", as: UUID.self) else { throw Abort(.notFound) }
+        let id = try request.pathID("patientID")
         let relation = try await request.patients.relation(patientID: id, userID: principal.user.id, now: request.now)
         let access = AccessPolicy.patientAccess(role: principal.user.role, onTeam: relation.onTeam, breakGlass: relation.breakGlass)
         guard access != .none, access >= level else {

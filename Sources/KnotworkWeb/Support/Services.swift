@@ -87,6 +87,13 @@ extension Request {
         return p
     }
 
+    /// A record's id from the path (`:noteID`, `:planID` …); anything that is not a UUID is "not found", like an
+    /// unknown id.
+    func pathID(_ name: String) throws -> UUID {
+        guard let id = self.parameters.get(name, as: UUID.self) else { throw Abort(.notFound) }
+        return id
+    }
+
     var requestID: String {
         get { self.storage[RequestIDKey.self] ?? "-" }
         set { self.storage[RequestIDKey.self] = newValue }
