@@ -86,15 +86,6 @@ extension CarePlanModel {
     }
 }
 
-extension SessionNoteModel {
-    var stored: StoredNote {
-        StoredNote(id: self.id!, patientID: self.patientID, planID: self.planID, kind: self.kind, authorID: self.authorID,
-                   authorName: self.authorName, idempotencyKey: self.idempotencyKey, body: self.body, sessionStart: self.sessionStart,
-                   sessionEnd: self.sessionEnd, createdAt: self.createdAt, updatedAt: self.updatedAt, signedAt: self.signedAt,
-                   signature: self.signature, canonical: self.canonical, late: self.late)
-    }
-}
-
 extension NoteAddendumModel {
     var stored: StoredAddendum {
         StoredAddendum(id: self.id!, noteID: self.noteID, authorID: self.authorID, authorName: self.authorName, text: self.text,
@@ -251,30 +242,22 @@ public struct CareStore: Sendable {
     /// returned unchanged.
     public func saveDraft<Body: Encodable>(_ body: Body, patientID: UUID, planID: UUID?, kind: String, idempotencyKey: String,
                                            sessionStart: Date?, sessionEnd: Date?, by author: Recorder, at now: Date) async throws -> (note: StoredNote, created: Bool) {
-        if let row = try await SessionNoteModel.query(on: self.database)
-            .filter(\.$authorID == author.userID).filter(\.$idempotencyKey == idempotencyKey).first() {
-            guard row.patientID == patientID else { throw CareStoreError.notFound }
-            if row.signedAt != nil { return (row.stored, false) }
-            row.planID = planID
-            try await self.replaceDraft(row, body: body, sessionStart: sessionStart, sessionEnd: sessionEnd, at: now)
-            return (row.stored, false)
+        if let existing = try await self.selectNotes().where("author_id", .equal, author.userID).where("idempotency_key", .equal, idempotencyKey)
+            .first().map({ [uuids = UUIDColumns(self.database)] in try Self.note($0, uuids) }) {
+            guard existing.patientID == patientID else { throw CareStoreError.notFound }
+            if existing.isSigned { return (existing, false) }
+            return (try await self.replaceDraft(existing, planID: planID, body: body, sessionStart: sessionStart, sessionEnd: sessionEnd, at: now), false)
         }
-        let row = SessionNoteModel()
-        row.id = UUID()
-        row.patientID = patientID
-        row.planID = planID
-        row.kind = kind
-        row.authorID = author.userID
-        row.authorName = author.name
-        row.idempotencyKey = idempotencyKey
-        row.body = try StoredJSON.encode(body)
-        row.sessionStart = sessionStart
-        row.sessionEnd = sessionEnd
-        row.createdAt = now
-        row.updatedAt = now
-        row.late = false
-        try await row.create(on: self.database)
-        return (row.stored, true)
+        let note = StoredNote(id: UUID(), patientID: patientID, planID: planID, kind: kind, authorID: author.userID, authorName: author.name,
+                              idempotencyKey: idempotencyKey, body: try StoredJSON.encode(body), sessionStart: sessionStart, sessionEnd: sessionEnd,
+                              createdAt: now, updatedAt: now, signedAt: nil, signature: nil, canonical: nil, late: false)
+        try await self.database.sql.insert(into: SessionNoteModel.schema)
+            .columns("id", "patient_id", "plan_id", "kind", "author_id", "author_name", "idempotency_key", "body", "session_start", "session_end",
+                     "created_at", "updated_at", "late")
+            .values(SQLBind(note.id), SQLBind(patientID), SQLBind(planID), SQLBind(kind), SQLBind(author.userID), SQLBind(author.name),
+                    SQLBind(idempotencyKey), SQLBind(note.body), SQLBind(sessionStart), SQLBind(sessionEnd), SQLBind(now), SQLBind(now), SQLBind(false))
+            .run()
+        return (note, true)
     }
 
     public func note(_ id: UUID, of patientID: UUID) async throws -> StoredNote? {
@@ -364,22 +347,29 @@ public struct CareStore: Sendable {
     /// Refuses any change to a signed note before it reaches the database (which refuses it too).
     public func updateDraft<Body: Encodable>(_ id: UUID, patientID: UUID, body: Body, sessionStart: Date?, sessionEnd: Date?, by author: Recorder,
                                              at now: Date) async throws -> StoredNote {
-        guard let row = try await SessionNoteModel.query(on: self.database).filter(\.$id == id).filter(\.$patientID == patientID).first() else {
-            throw CareStoreError.notFound
-        }
-        guard row.signedAt == nil else { throw CareStoreError.noteIsSigned }
-        guard row.authorID == author.userID else { throw CareStoreError.notTheAuthor }
-        try await self.replaceDraft(row, body: body, sessionStart: sessionStart, sessionEnd: sessionEnd, at: now)
-        return row.stored
+        guard let existing = try await self.note(id, of: patientID) else { throw CareStoreError.notFound }
+        guard !existing.isSigned else { throw CareStoreError.noteIsSigned }
+        guard existing.authorID == author.userID else { throw CareStoreError.notTheAuthor }
+        return try await self.replaceDraft(existing, planID: existing.planID, body: body, sessionStart: sessionStart, sessionEnd: sessionEnd, at: now)
     }
 
-    /// The one draft update: the body as typed and the session's times.
-    private func replaceDraft<Body: Encodable>(_ row: SessionNoteModel, body: Body, sessionStart: Date?, sessionEnd: Date?, at now: Date) async throws {
-        row.body = try StoredJSON.encode(body)
-        row.sessionStart = sessionStart
-        row.sessionEnd = sessionEnd
-        row.updatedAt = now
-        try await row.update(on: self.database)
+    /// The one draft update: the body as typed, the plan and the session's times. Only an unsigned note changes; one
+    /// signed meanwhile is `noteIsSigned`.
+    private func replaceDraft<Body: Encodable>(_ draft: StoredNote, planID: UUID?, body: Body, sessionStart: Date?, sessionEnd: Date?,
+                                               at now: Date) async throws -> StoredNote {
+        var note = draft
+        note.planID = planID
+        note.body = try StoredJSON.encode(body)
+        note.sessionStart = sessionStart
+        note.sessionEnd = sessionEnd
+        note.updatedAt = now
+        let saved = try await self.database.sql.update(SessionNoteModel.schema)
+            .set("plan_id", to: SQLBind(planID)).set("body", to: note.body).set("session_start", to: SQLBind(sessionStart))
+            .set("session_end", to: SQLBind(sessionEnd)).set("updated_at", to: now)
+            .where("id", .equal, draft.id).where("signed_at", .is, SQLLiteral.null)
+            .returning("id").all()
+        guard !saved.isEmpty else { throw CareStoreError.noteIsSigned }
+        return note
     }
 
     /// A dated, signed addendum to a signed note; the note itself is untouched.
