@@ -70,8 +70,12 @@ public struct Appointment: Sendable, Equatable, Codable {
 
     /// A time as the book shows it: `2026-11-30 14:05 UTC` (the server keeps and shows instants in UTC, as the note form does).
     public static func clock(_ date: Date) -> String {
-        let stamp = AuditRecord.timestamp(date)
-        return "\(stamp.prefix(10)) \(stamp.dropFirst(11).prefix(5)) UTC"
+        "\(CalendarDate(date)) \(Self.timeOfDay(date)) UTC"
+    }
+
+    /// `HH:MM` in UTC (the audit timestamp's, so there is one formatting of instants).
+    public static func timeOfDay(_ date: Date) -> String {
+        String(AuditRecord.timestamp(date).dropFirst(11).prefix(5))
     }
 
     /// Refuses the visit when it overlaps one of the clinician's visits that hold time (`booked`), naming that visit.

@@ -70,8 +70,7 @@ enum ScheduleViews {
     }
 
     static func span(_ a: StoredAppointment) -> String {
-        let clock = Appointment.clock(a.appointment.start)
-        return "\(clock.dropFirst(11).prefix(5))–\(Appointment.clock(a.appointment.end).dropFirst(11).prefix(5)) (\(a.appointment.minutes) min)"
+        "\(Appointment.timeOfDay(a.appointment.start))–\(Appointment.timeOfDay(a.appointment.end)) (\(a.appointment.minutes) min)"
     }
 
     static func patientPage(_ patient: Patient, visits: [StoredAppointment], clinicians: [User], input: AppointmentInput?, errors: [FieldError],
