@@ -55,6 +55,9 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case appointmentRead = "appointment.read"
     case appointmentBook = "appointment.book"
     case appointmentUpdate = "appointment.update"
+    case referralRead = "referral.read"
+    case referralCreate = "referral.create"
+    case referralUpdate = "referral.update"
 }
 
 public enum AuditOutcome: String, Codable, Sendable, CaseIterable {

@@ -11,13 +11,28 @@ public struct ClinicSettings: Sendable, Equatable, Codable {
     public var techniques: [Technique]
     /// Techniques no longer offered. Kept, never deleted: plans and signed notes still name them.
     public var retiredTechniques: [Technique]
+    /// When visit counters warn (issue 11).
+    public var counters: CounterSettings
 
     public init(progress: ProgressSettings = .standard, certification: CertificationPolicy = CertificationPolicy(required: true),
-                techniques: [Technique] = TechniqueCatalog.standard, retiredTechniques: [Technique] = []) {
+                techniques: [Technique] = TechniqueCatalog.standard, retiredTechniques: [Technique] = [], counters: CounterSettings = .standard) {
         self.progress = progress
         self.certification = certification
         self.techniques = techniques
         self.retiredTechniques = retiredTechniques
+        self.counters = counters
+    }
+
+    enum CodingKeys: String, CodingKey { case progress, certification, techniques, retiredTechniques, counters }
+
+    /// Versions saved before a setting existed read with its default.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.progress = try c.decode(ProgressSettings.self, forKey: .progress)
+        self.certification = try c.decode(CertificationPolicy.self, forKey: .certification)
+        self.techniques = try c.decode([Technique].self, forKey: .techniques)
+        self.retiredTechniques = try c.decode([Technique].self, forKey: .retiredTechniques)
+        self.counters = try c.decodeIfPresent(CounterSettings.self, forKey: .counters) ?? .standard
     }
 
     /// Issue 4's defaults: plateau over 4 sessions or 4 weeks, re-evaluation every 10 visits or 30 days, certification
@@ -53,9 +68,13 @@ public struct ClinicSettingsInput: Codable, Sendable, Equatable {
     public var reEvaluationEveryDays: Int?
     public var certificationRequired: Bool?
     public var techniques: [TechniqueInput]?
+    public var alertVisitsLeft: Int?
+    public var alertDaysToExpiry: Int?
 
     public init(plateauSessions: Int? = nil, plateauWeeks: Int? = nil, reEvaluationEveryVisits: Int? = nil, reEvaluationEveryDays: Int? = nil,
-                certificationRequired: Bool? = nil, techniques: [TechniqueInput]? = nil) {
+                certificationRequired: Bool? = nil, techniques: [TechniqueInput]? = nil, alertVisitsLeft: Int? = nil, alertDaysToExpiry: Int? = nil) {
+        self.alertVisitsLeft = alertVisitsLeft
+        self.alertDaysToExpiry = alertDaysToExpiry
         self.plateauSessions = plateauSessions
         self.plateauWeeks = plateauWeeks
         self.reEvaluationEveryVisits = reEvaluationEveryVisits
@@ -78,6 +97,9 @@ public struct ClinicSettingsInput: Codable, Sendable, Equatable {
         var errors: [FieldError] = []
         do { try next.progress.validate() } catch { errors += error.errors }
         if let required = self.certificationRequired { next.certification = CertificationPolicy(required: required) }
+        next.counters = CounterSettings(alertVisitsLeft: self.alertVisitsLeft ?? current.counters.alertVisitsLeft,
+                                        alertDaysToExpiry: self.alertDaysToExpiry ?? current.counters.alertDaysToExpiry)
+        do { try next.counters.validate() } catch { errors += error.errors }
         if let list = self.techniques {
             var v = AssessmentValidator()
             if list.isEmpty { v.add("techniques", "Offer at least one technique.") }

@@ -176,17 +176,9 @@ extension PatientInput {
         }
 
         let phone = optional(self.phone, "phone", "Phone", max: 30)
-        if let phone, !(7...15).contains(Text.digits(phone).count)
-            || phone.contains(where: { !($0.isNumber || " +-().".contains($0)) }) {
-            errors.append(FieldError("phone", "Phone must have 7 to 15 digits and only digits, spaces, + - ( ) or dots."))
-        }
+        if let phone, let problem = Text.phoneProblem(phone) { errors.append(FieldError("phone", "Phone \(problem)")) }
         let email = optional(self.email, "email", "Email", max: 254)
-        if let email {
-            let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-            if parts.count != 2 || parts[0].isEmpty || !parts[1].contains(".") || email.contains(" ") {
-                errors.append(FieldError("email", "Email must look like name@example.org."))
-            }
-        }
+        if let email, let problem = Text.emailProblem(email) { errors.append(FieldError("email", "Email \(problem)")) }
         let address = optional(self.addressLine, "addressLine", "Address")
         let city = optional(self.city, "city", "City", max: 100)
         let state = optional(self.state, "state", "State", max: 50)

@@ -107,8 +107,12 @@ public struct AppointmentInput: Codable, Sendable, Equatable {
     public var minutes: Int?
     public var kind: String?
     public var reason: String?
+    /// Why the visit is booked beyond the last authorized visit or a referral's dates (needed then; see `Coverage`).
+    public var overrideReason: String?
 
-    public init(clinicianId: UUID? = nil, start: Date? = nil, minutes: Int? = nil, kind: String? = nil, reason: String? = nil) {
+    public init(clinicianId: UUID? = nil, start: Date? = nil, minutes: Int? = nil, kind: String? = nil, reason: String? = nil,
+                overrideReason: String? = nil) {
+        self.overrideReason = overrideReason
         self.clinicianId = clinicianId
         self.start = start
         self.minutes = minutes

@@ -19,5 +19,7 @@ public enum KnotworkMigrations {
         CreateClinicSettings(),
         // 0005: the appointment book
         CreateAppointments(),
+        // 0006: referrals and payer authorizations with their visit counters
+        CreateReferrals(),
     ]
 }

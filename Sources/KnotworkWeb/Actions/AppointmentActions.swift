@@ -24,7 +24,19 @@ enum AppointmentActions {
             let visit = try input.validated(now: now, clinicians: Set(try await Self.clinicians(ctx.patientID, on: db).map(\.id)))
             let store = AppointmentStore(database: db)
             try visit.refusingOverlap(with: try await store.holdingTime(clinicianID: visit.clinicianID, from: visit.start, to: visit.end))
-            return try await Self.mapStoreError { try await store.book(visit, patientID: ctx.patientID, by: booker, at: now) }
+            // Beyond the last authorized visit (counting the visits already booked) or a referral's dates needs a reason.
+            let referrals = try await ReferralStore(database: db).referrals(of: ctx.patientID)
+            let coverage = try ReferralActions.resolve(CoverageDecision(overrideReason: input.overrideReason), on: CalendarDate(visit.start),
+                                                       referrals: referrals,
+                                                       booked: ReferralActions.booked(try await store.appointments(of: ctx.patientID), referrals: referrals))
+            let booked = try await Self.mapStoreError { try await store.book(visit, patientID: ctx.patientID, by: booker, at: now) }
+            for c in [coverage.order, coverage.authorization] {
+                if let id = c.referralID, let problem = c.problem, let reason = coverage.overrideReason {
+                    try await ReferralStore(database: db).recordOverride(id, patientID: ctx.patientID, action: .booking, problem: problem,
+                                                                         appointmentID: booked.id, reason: reason, by: booker, at: now)
+                }
+            }
+            return booked
         }
     }
 

@@ -432,6 +432,9 @@ enum CareActions {
         var templates: [NoteTemplate]
         /// The visit a new note is started for.
         var appointment: StoredAppointment? = nil
+        /// The patient's referrals and authorizations, for the visit counter's choice.
+        var referrals: [StoredReferral] = []
+        var today: CalendarDate
     }
 
     /// - Parameter appointmentID: the visit a new note starts from (it must be this patient's).
@@ -439,6 +442,7 @@ enum CareActions {
         let ctx = try req.requirePatient()
         let user = try req.requirePrincipal().user
         let entity = noteID.map { "note:\($0.uuidString.lowercased())" } ?? "note form"
+        let today = CalendarDate(req.now)
         return try await req.audit.read(req.auditActor, AuditEntry(.noteRead, patientID: ctx.patientID, entity: entity)) { db in
             let care = CareStore(database: db)
             let patient = try await AssessmentActions.patient(ctx.patientID, on: db)
@@ -459,7 +463,9 @@ enum CareActions {
                                note: note, addenda: noteID == nil ? [] : try await care.addenda(of: noteID!),
                                settings: try await Self.settings(on: db),
                                templates: noteID == nil ? try await NoteTemplateStore(database: db).templates(for: user.id) : [],
-                               appointment: appointment)
+                               appointment: appointment,
+                               referrals: note?.isSigned == true ? [] : try await ReferralStore(database: db).referrals(of: ctx.patientID),
+                               today: today)
         }
     }
 
@@ -524,7 +530,9 @@ enum CareActions {
     /// Signs the note: it must validate, with every active precaution acknowledged and any hold overridden with a reason.
     /// The draft is read and validated before the write begins (see `AuditTrail.perform(prepare:)`); the transaction then
     /// checks that the safety status and the draft are still those, so nothing unvalidated is signed.
-    static func sign(_ id: UUID, on req: Request) async throws -> StoredNote {
+    /// The visit counts against the referral and payer authorization that cover its date of service (`coverage` may
+    /// choose others, with a reason, and gives the reason to go beyond the last authorized visit).
+    static func sign(_ id: UUID, coverage decision: CoverageDecision = CoverageDecision(), on req: Request) async throws -> StoredNote {
         let ctx = try req.requirePatient()
         let author = try AssessmentActions.recorder(req)
         let now = req.now
@@ -533,6 +541,7 @@ enum CareActions {
             var note: SessionNote
             var canonical: String
             var safety: Set<UUID>
+            var coverage: ResolvedCoverage
         }
         let entry = AuditEntry(.noteSign, patientID: ctx.patientID, entity: "note:\(id.uuidString.lowercased())")
         return try await req.audit.perform(req.auditActor, entry, prepare: { db in
@@ -543,8 +552,10 @@ enum CareActions {
             let note = try draft.decode(SessionNoteInput.self)
                 .validated(techniques: techniques, now: now, standingPrecautions: Set(safety.precautions.map(\.precaution.ruleKey)),
                            holdActive: safety.hold != nil)
+            let coverage = try ReferralActions.resolve(decision, on: CalendarDate(note.timeIn),
+                                                       referrals: try await ReferralStore(database: db).referrals(of: ctx.patientID))
             return Prepared(draft: draft, note: note, canonical: note.canonicalForm(patientID: ctx.patientID, noteID: draft.id, author: author.userID, signedAt: now),
-                            safety: Set(safety.precautions.map(\.id) + (safety.hold.map { [$0.id] } ?? [])))
+                            safety: Set(safety.precautions.map(\.id) + (safety.hold.map { [$0.id] } ?? [])), coverage: coverage)
         }) { db, p in
             guard try await SafetyStore(database: db).standing(of: ctx.patientID) == p.safety else {
                 throw Conflict(reason: "The patient's precautions changed while the note was being signed; review them and sign again.")
@@ -554,6 +565,8 @@ enum CareActions {
             }
             try await Self.recordSessionPain(p.note, noteID: stored.id, patientID: ctx.patientID, by: author, at: now, on: db)
             try await AppointmentStore(database: db).complete(note: stored.id, at: now)
+            try await ReferralActions.count(p.coverage, note: stored.id, patientID: ctx.patientID, dateOfService: CalendarDate(p.note.timeIn),
+                                            by: author, at: now, on: db)
             return stored
         }
     }

@@ -45,6 +45,9 @@ enum PatientActions {
         var assessments: [AssessmentHeader]
         /// The next visits (issue 4's appointment book).
         var upcoming: [StoredAppointment]
+        /// The active referrals' and authorizations' counters, for a clinician.
+        var counters: [ReferralActions.Counter] = []
+        var today: CalendarDate
     }
 
     static func chart(on req: Request) async throws -> Chart {
@@ -59,7 +62,11 @@ enum PatientActions {
                          safety: clinical ? try await safety.status(of: ctx.patientID) : nil,
                          rules: clinical ? try await safety.currentRules() : [],
                          assessments: clinical ? try await AssessmentStore(database: db).assessments(of: ctx.patientID) : [],
-                         upcoming: try await AppointmentStore(database: db).appointments(of: ctx.patientID, from: now, limit: 3))
+                         upcoming: try await AppointmentStore(database: db).appointments(of: ctx.patientID, from: now, limit: 3),
+                         counters: clinical ? ReferralActions.counters(try await ReferralStore(database: db).referrals(of: ctx.patientID),
+                                                                       today: CalendarDate(now),
+                                                                       settings: try await CareActions.settings(on: db).counters) : [],
+                         today: CalendarDate(now))
         }
     }
 

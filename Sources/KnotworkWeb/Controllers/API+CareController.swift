@@ -124,6 +124,8 @@ extension API {
         var certificationRequired: Bool
         var techniques: [Technique]
         var retiredTechniques: [Technique]
+        var alertVisitsLeft: Int
+        var alertDaysToExpiry: Int
 
         init(_ v: ClinicSettingsStore.Version?) {
             let s = v?.settings ?? .standard
@@ -137,6 +139,8 @@ extension API {
             self.certificationRequired = s.certification.required
             self.techniques = s.techniques
             self.retiredTechniques = s.retiredTechniques
+            self.alertVisitsLeft = s.counters.alertVisitsLeft
+            self.alertDaysToExpiry = s.counters.alertDaysToExpiry
         }
     }
 
@@ -224,7 +228,9 @@ extension API {
         }
 
         @Sendable func sign(req: Request) async throws -> NoteResponse {
-            NoteResponse(try await CareActions.sign(try req.pathID("noteID"), on: req))
+            // The body is optional: the visit counter's choices and reasons (`CoverageDecision`).
+            let decision = (req.body.data?.readableBytes ?? 0) > 0 ? try API.decode(CoverageDecision.self, req) : CoverageDecision()
+            return NoteResponse(try await CareActions.sign(try req.pathID("noteID"), coverage: decision, on: req))
         }
 
         @Sendable func addAddendum(req: Request) async throws -> Response {

@@ -80,7 +80,10 @@ struct NoteController {
             return req.redirect(to: Paths.note(ctx.patientID, note.id) + (note.isSigned ? "" : "?saved=1"), redirectType: .normal)
         }
         do {
-            _ = try await CareActions.sign(note.id, on: req)
+            let coverage = CoverageDecision(orderId: form["orderId"].flatMap(UUID.init(uuidString:)),
+                                            authorizationId: form["authorizationId"].flatMap(UUID.init(uuidString:)),
+                                            changeReason: form["changeReason"], overrideReason: form["overrideReason"])
+            _ = try await CareActions.sign(note.id, coverage: coverage, on: req)
             return req.redirect(to: Paths.note(ctx.patientID, note.id), redirectType: .normal)
         } catch let v as ValidationFailure {
             return try await again(v.errors, input)

@@ -66,6 +66,7 @@ public enum DemoClinic {
             try await DemoHistory.plan(patient: first, clinician: ana, today: CalendarDate(now), days: 120, on: app.db, now: now)
         }
         try await self.bookVisits(app, users: byName, today: CalendarDate(now), now: now)
+        try await self.addReferrals(app, users: byName, today: CalendarDate(now), now: now)
         try await AuditTrail(database: app.db, now: app.knotwork.clock.now)
             .record(.commandLine("demo"), AuditEntry(.userCreate, entity: "demo clinic", detail: "\(self.users.count) users, \(patients) patients"))
         return true
@@ -87,6 +88,35 @@ public enum DemoClinic {
             _ = try await AppointmentStore(database: app.db).book(Appointment(clinicianID: clinician.id, start: start, minutes: v.minutes, kind: v.kind,
                                                                               reason: v.reason),
                                                                   patientID: patient.id, by: Recorder(userID: booker.id, name: booker.displayName), at: now)
+        }
+    }
+
+    /// KW-000001's referral from max.md about to run out (3 visits left, expiring in 5 days) and a payer authorization
+    /// with 2 visits left; KW-000002's referral from an outside provider (a synthetic NPI with a valid check digit).
+    static func addReferrals(_ app: Application, users: [String: User], today: CalendarDate, now: Date) async throws {
+        guard let md = users["max.md"], let desk = users["fran.desk"] else { return }
+        let store = PatientStore(database: app.db)
+        let referrals = ReferralStore(database: app.db)
+        let by = Recorder(userID: desk.id, name: desk.displayName)
+        if let first = try await store.find(recordNumber: "KW-000001") {
+            _ = try await referrals.create(Referral(kind: .order, providerUserID: md.id, providerName: md.displayName, diagnoses: ["M54.2", "M62.838"],
+                                                    service: "Medical massage: myofascial release and trigger-point therapy (97140)", frequencyPerWeek: 1,
+                                                    durationWeeks: 12, authorizedVisits: 3, receivedOn: today.adding(days: -85), start: today.adding(days: -85),
+                                                    expiry: today.adding(days: 5), goals: "Less neck pain at work; turn the head fully when driving."),
+                                           status: .active, patientID: first.id, by: by, at: now)
+            _ = try await referrals.create(Referral(kind: .authorization, payer: "Synthetic Health Plan", authorizationNumber: "AUTH-2026-0142",
+                                                    authorizedVisits: 2, receivedOn: today.adding(days: -30), start: today.adding(days: -30),
+                                                    expiry: today.adding(days: 60)),
+                                           status: .active, patientID: first.id, by: by, at: now)
+        }
+        if let second = try await store.find(recordNumber: "KW-000002") {
+            let outside = ExternalProvider(name: "Dr. Rowan Vale", npi: "1234567893", practice: "Synthetic Family Practice", phone: "555-010-7000",
+                                           fax: "555-010-7001", email: "rvale@direct.example.org")
+            _ = try await referrals.create(Referral(kind: .order, providerName: outside.name, external: outside, diagnoses: ["M54.50"],
+                                                    service: "Medical massage for low back pain (97140, 97124)", frequencyPerWeek: 2, durationWeeks: 6,
+                                                    authorizedVisits: 12, receivedOn: today.adding(days: -3), start: today.adding(days: -3),
+                                                    expiry: today.adding(days: 60)),
+                                           status: .active, patientID: second.id, by: by, at: now)
         }
     }
 

@@ -58,6 +58,9 @@ enum Paths {
     static func plan(_ patientID: UUID, _ id: UUID) -> String { self.plans(patientID) + "/\(id.uuidString.lowercased())" }
     static func discharge(_ patientID: UUID) -> String { self.patient(patientID) + "/discharge" }
     static let tasks = "/tasks"
+    static func referrals(_ patientID: UUID) -> String { self.patient(patientID) + "/referrals" }
+    static func referral(_ patientID: UUID, _ id: UUID) -> String { self.referrals(patientID) + "/\(id.uuidString.lowercased())" }
+    static let adminOverrides = "/admin/coverage-overrides"
     static let adminSafetyRules = "/admin/safety-rules"
     static let adminClinic = "/admin/clinic"
     static let painMapScript = "/static/painmap.js"

@@ -98,6 +98,7 @@ enum NoteViews {
                 V.textarea("plan.text", "planText", "Plan", value: n?.plan?.text, errors: errors, rows: 2),
                 V.input("plan.nextVisit", "nextVisit", "Next visit", value: n?.plan?.nextVisit, errors: errors, type: .date)
             ),
+            ReferralViews.coverageFieldset(c.referrals, date: (n?.timeIn ?? c.appointment?.appointment.start).map(CalendarDate.init) ?? c.today, errors: errors),
             .p(.id("autosave-status"), .class("hint"), .attribute(named: "role", value: "status"),
                .text("The draft is saved as you go and whenever you press Save draft.")),
             .div(.class("actions"),

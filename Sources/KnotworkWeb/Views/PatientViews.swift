@@ -149,6 +149,7 @@ enum PatientViews {
             ),
             SafetyViews.banner(chart.safety, patientID: patient.id, viewer: viewer, csrf: csrf, errors: holdErrors),
             .unwrap(chart.safety) { _ in AssessmentViews.chartNav(patient.id, current: .overview) },
+            ReferralViews.counters(chart.counters, today: chart.today, patientID: patient.id),
             .unwrap(chart.safety) { _ in
                 .section(
                     .id("assessments-summary"), .attribute(named: "aria-labelledby", value: "assessments-summary-heading"),
