@@ -47,6 +47,7 @@ import VaporTesting
                     let plan = route.path.contains(.parameter("planID")) ? try await clinic.addPlan(patient, by: "ana.lmt") : nil
                     let note = route.path.contains(.parameter("noteID")) ? try await clinic.addNote(patient, by: "ana.lmt") : nil
                     let visit = route.path.contains(.parameter("appointmentID")) ? try await clinic.addAppointment(patient, with: "ana.lmt") : nil
+                    let referral = route.path.contains(.parameter("referralID")) ? try await clinic.addReferral(patient) : nil
                     var path = "/" + route.path.map { component -> String in
                         switch component {
                         case .parameter("patientID"): return patient.id.uuidString
@@ -54,6 +55,7 @@ import VaporTesting
                         case .parameter("planID"): return plan!.id.uuidString
                         case .parameter("noteID"): return note!.id.uuidString
                         case .parameter("appointmentID"): return visit!.id.uuidString
+                        case .parameter("referralID"): return referral!.id.uuidString
                         case .parameter("precautionID"): return UUID().uuidString
                         case .parameter("ruleKey"): return "matrix-rule"
                         case .parameter("userID"): return clinic.user("bea.bh").id.uuidString

@@ -177,6 +177,18 @@ extension Clinic {
                                                                       at: self.clock.now)
     }
 
+    /// An active referral from max.md (M54.2, 2026-09-01 to 2026-12-31), straight into the store.
+    func addReferral(_ patient: Patient, visits: Int = 12, kind: ReferralKind = .order, start: String = "2026-09-01",
+                     expiry: String = "2026-12-31") async throws -> StoredReferral {
+        let md = self.user("max.md")
+        let referral = Referral(kind: kind, providerUserID: kind == .order ? md.id : nil, providerName: kind == .order ? md.displayName : nil,
+                                payer: kind == .authorization ? "Synthetic Health Plan" : nil, authorizationNumber: kind == .authorization ? "A-1" : nil,
+                                diagnoses: ["M54.2"], authorizedVisits: visits, receivedOn: CalendarDate(start)!, start: CalendarDate(start)!,
+                                expiry: CalendarDate(expiry)!)
+        return try await ReferralStore(database: self.app.db).create(referral, status: .active, patientID: patient.id,
+                                                                     by: Recorder(userID: md.id, name: md.displayName), at: self.clock.now)
+    }
+
     /// A personal access token for a user, as `knotwork token create` makes one.
     func token(_ username: String) async throws -> String {
         let token = PersonalAccessTokens.generate()
