@@ -302,6 +302,15 @@ sign_bench() {
     before_notes="$(db_sql "$backend" "$db" "$q_notes")" || before_notes="?"
     before_audit="$(db_sql "$backend" "$db" "$q_audit")" || before_audit="? ?"
 
+    # Issue 11: every signed note counts against one referral of the patient; its counter must end exact.
+    if ! env "${envs[@]}" "$KW_BIN" seed --referral "$SIGN_PATIENT" --visits "$SIGN_NOTES" >"$TMP/seed-referral.log" 2>&1 </dev/null; then
+        tail -n 20 "$TMP/seed-referral.log" >&2
+        kw_die "seed --referral $SIGN_PATIENT failed"
+    fi
+    local q_counter
+    q_counter="SELECT r.used_visits, (SELECT COUNT(*) FROM referral_usages u WHERE u.referral_id = r.id) FROM referrals r
+               JOIN patients p ON p.id = r.patient_id WHERE p.record_number = '$SIGN_PATIENT'"
+
     local out rc=0
     out="$(python3 "$BENCH_DIR/sign.py" "$BASE" "$TOKEN" "$SIGN_PATIENT" "$SIGN_NOTES" "$SIGN_CONNECTIONS" \
         "$SERVER_PID" "$SIGN_DEADLINE")" || rc=$?
@@ -347,6 +356,12 @@ sign_bench() {
             verdict="MISMATCH($((new_notes - ok))-committed-without-200)"
         fi
     fi
+    local counter used usages
+    counter="$(db_sql "$backend" "$db" "$q_counter")" || counter="? ?"
+    read -r used usages <<<"$counter"
+    echo "sign: the referral's counter: used_visits $used, referral_usages $usages, 200s $ok ->" \
+        "$([[ "$used" == "$ok" && "$usages" == "$ok" ]] && echo exact || echo NOT-EXACT)"
+    [[ "$used" == "$ok" && "$usages" == "$ok" ]] || verdict="COUNTER-MISMATCH"
     echo "sign: database: session_notes of $SIGN_PATIENT with signed_at IS NOT NULL: $before_notes before," \
         "$after_notes after (+$new_notes); audit_events note.sign success: +$new_audit rows for +$new_distinct" \
         "distinct notes; 200s: $ok -> $verdict"

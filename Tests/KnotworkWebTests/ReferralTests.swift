@@ -228,6 +228,17 @@ import VaporTesting
             #expect(bad.status == .unprocessableEntity)
             #expect(bad.body.string.contains("1234567890 is not a valid NPI: its check digit is wrong."))
             #expect(try await self.count(clinic, "referrals") == 1)
+            // A plan started from the referral carries its diagnosis and is linked both ways.
+            let planForm = try await get("/patients/\(p.id.uuidString)/plans/new?referral=\(order.id.uuidString)")
+            #expect(planForm.status == .ok && planForm.body.string.contains("value=\"M54.2\"")
+                && planForm.body.string.contains("name=\"referralId\" value=\"\(order.id.uuidString.lowercased())\""))
+            // The front desk's booking page and the schedule show the counts, without a way into the referral.
+            let desk = try await clinic.signIn("fran.desk")
+            let booking = try await get("/patients/\(p.id.uuidString)/appointments", desk)
+            #expect(booking.body.string.contains("0 of 2 used, 2 left") && !booking.body.string.contains("/referrals/"))
+            _ = try await clinic.addAppointment(p, with: "ana.lmt")
+            let day = try await get("/schedule?day=2026-09-21", desk)
+            #expect(day.body.string.contains("Referral: 2 of 2 left (2 visits left)"))
             let admin = try await clinic.signIn("admin")
             #expect(try await get("/admin/coverage-overrides", admin).status == .ok)
         }

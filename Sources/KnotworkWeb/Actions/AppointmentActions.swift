@@ -70,16 +70,21 @@ enum AppointmentActions {
         /// The care team's active clinicians: the only ones a visit may be booked with.
         var clinicians: [User]
         var visits: [StoredAppointment]
+        /// The active referrals' counters (numbers only: the front desk books against them).
+        var counters: [ReferralActions.Counter]
     }
 
     /// The patient's booking page in one audited read.
     static func patientBook(on req: Request) async throws -> PatientBook {
         let ctx = try req.requirePatient()
+        let today = CalendarDate(req.now)
         return try await req.audit.read(req.auditActor, AuditEntry(.appointmentRead, patientID: ctx.patientID, entity: "appointments")) { db in
             let store = PatientStore(database: db)
             guard let patient = try await store.get(ctx.patientID) else { throw Abort(.notFound) }
             return PatientBook(patient: patient, clinicians: try await Self.clinicians(ctx.patientID, on: db),
-                               visits: try await AppointmentStore(database: db).appointments(of: ctx.patientID))
+                               visits: try await AppointmentStore(database: db).appointments(of: ctx.patientID),
+                               counters: ReferralActions.counters(try await ReferralStore(database: db).referrals(of: ctx.patientID), today: today,
+                                                                  settings: try await CareActions.settings(on: db).counters))
         }
     }
 
@@ -101,6 +106,8 @@ enum AppointmentActions {
         /// The clinician shown, or nil for every clinician the viewer may see.
         var clinicianID: UUID?
         var visits: [StoredAppointment]
+        /// Each patient's active referral counters, by patient (numbers only).
+        var counters: [UUID: [ReferralActions.Counter]]
     }
 
     /// Which day and whose visits, as the schedule page and the API ask for them.
@@ -132,9 +139,12 @@ enum AppointmentActions {
         let viewer: AppointmentStore.Viewer = AccessPolicy.seesAllPatients(user.role) ? .everyone : .careTeamOf(user.id)
         let from = day.startOfDayUTC
         let entry = AuditEntry(.appointmentRead, entity: "schedule:\(day)" + (shown.map { ":\($0.uuidString.lowercased())" } ?? ""))
-        let visits = try await req.audit.read(req.auditActor, entry) { db in
-            try await AppointmentStore(database: db).schedule(from: from, to: from.addingTimeInterval(86_400), clinicianID: shown, viewer: viewer)
+        let (visits, counters) = try await req.audit.read(req.auditActor, entry) { db in
+            let visits = try await AppointmentStore(database: db).schedule(from: from, to: from.addingTimeInterval(86_400), clinicianID: shown, viewer: viewer)
+            let settings = try await CareActions.settings(on: db).counters
+            let referrals = try await ReferralStore(database: db).active(ofPatients: Array(Set(visits.map(\.patientID))))
+            return (visits, referrals.mapValues { ReferralActions.counters($0, today: day, settings: settings) })
         }
-        return Schedule(day: day, clinicianID: shown, visits: visits)
+        return Schedule(day: day, clinicianID: shown, visits: visits, counters: counters)
     }
 }

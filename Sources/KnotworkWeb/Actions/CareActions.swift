@@ -77,7 +77,8 @@ enum CareActions {
         }
     }
 
-    static func createPlan(_ input: PlanOfCareInput, on req: Request) async throws -> StoredPlan {
+    /// - Parameter referralID: the referral the plan starts from (one of this patient's): linked both ways.
+    static func createPlan(_ input: PlanOfCareInput, referralID: UUID? = nil, on req: Request) async throws -> StoredPlan {
         let ctx = try req.requirePatient()
         let recorder = try AssessmentActions.recorder(req)
         let now = req.now
@@ -86,7 +87,15 @@ enum CareActions {
             let patient = try await AssessmentActions.patient(ctx.patientID, on: db)
             let filled = try await Self.takingBaselines(input, patientID: ctx.patientID, today: today, previous: nil, on: db)
             let plan = try filled.validated(today: today, birthDate: patient.dateOfBirth, techniques: try await Self.settings(on: db).techniques)
-            return try await CareStore(database: db).createPlan(plan, patientID: ctx.patientID, by: recorder, at: now)
+            let stored = try await CareStore(database: db).createPlan(plan, patientID: ctx.patientID, by: recorder, at: now)
+            if let referralID {
+                let referrals = ReferralStore(database: db)
+                guard try await referrals.referral(referralID, of: ctx.patientID) != nil else {
+                    throw ValidationFailure([FieldError("referralId", "is not a referral of this patient")])
+                }
+                try await referrals.linkPlan(referralID, of: ctx.patientID, plan: stored.id, at: now)
+            }
+            return stored
         }
     }
 

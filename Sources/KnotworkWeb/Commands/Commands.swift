@@ -100,6 +100,8 @@ struct SeedCommand: AsyncCommand {
         @Option(name: "patients", help: "How many synthetic patients to add") var patients: Int?
         @Option(name: "history", help: "Record number of a patient to give three years of assessment history (benchmark size)") var history: String?
         @Option(name: "episode", help: "Record number of a patient to give a two-year episode: a plan with 5 goals and 100 signed weekly notes with 10 measures each (benchmark size)") var episode: String?
+        @Option(name: "referral", help: "Record number of a patient to give an active referral from max.md (the signing benchmark counts against it)") var referral: String?
+        @Option(name: "visits", help: "With --referral: its authorized visits (default 12)") var visits: Int?
     }
 
     var help: String { "Seed the demo clinic and N synthetic patients." }
@@ -114,6 +116,22 @@ struct SeedCommand: AsyncCommand {
             let now = app.knotwork.clock.now()
             try await DemoHistory.episode(patient: patient, clinician: clinician, sessions: 100, today: CalendarDate(now), on: app.db, now: now)
             context.console.print("Added a two-year episode (plan, 100 signed session notes, 1,000 measure results) to \(patient.recordNumber).")
+            return
+        }
+        if let record = signature.referral {
+            // Through the store, not the entry form: the benchmark's referral allows more visits than a real one may.
+            let visits = signature.visits ?? 12
+            guard let patient = try await PatientStore(database: app.db).find(recordNumber: record.uppercased()),
+                  let md = try await UserStore(database: app.db).all().first(where: { $0.username == "max.md" }), visits > 0 else {
+                throw CommandError("--referral needs an existing record number, the demo provider max.md and --visits above 0")
+            }
+            let now = app.knotwork.clock.now()
+            let today = CalendarDate(now)
+            let referral = Referral(kind: .order, providerUserID: md.id, providerName: md.displayName, diagnoses: ["M54.2"], authorizedVisits: visits,
+                                    receivedOn: today.adding(days: -30), start: today.adding(days: -30), expiry: today.adding(days: 365))
+            let stored = try await ReferralStore(database: app.db).create(referral, status: .active, patientID: patient.id,
+                                                                          by: Recorder(userID: md.id, name: md.displayName), at: now)
+            context.console.print("Added an active referral with \(visits) visits to \(patient.recordNumber) (\(stored.id.uuidString.lowercased())).")
             return
         }
         if let record = signature.history {

@@ -6,8 +6,17 @@ import Vapor
 
 /// The plan-of-care pages: create (a draft), revise (a new revision), move its status, certify.
 struct PlanController {
+    /// `?referral=` starts the plan from a referral: its diagnoses and frequency are carried over, and saving links the two.
     @Sendable func new(req: Request) async throws -> Response {
-        try await self.newPage(req, errors: [], form: nil)
+        guard let id = (try? req.query.get(String.self, at: "referral")).flatMap(UUID.init(uuidString:)) else {
+            return try await self.newPage(req, errors: [], form: nil)
+        }
+        let r = try await ReferralActions.referral(id, on: req).referral
+        var fields = [("referralId", id.uuidString.lowercased())]
+        fields += r.referral.diagnoses.prefix(PlanForms.problemRows).enumerated().map { ("problems[\($0.offset)][icd10]", $0.element) }
+        if let f = r.referral.frequencyPerWeek { fields.append(("frequencyPerWeek", AssessmentViews.num(f, digits: 2))) }
+        if let w = r.referral.durationWeeks { fields.append(("durationWeeks", String(w))) }
+        return try await self.newPage(req, errors: [], form: FormFields(prefilled: fields))
     }
 
     func newPage(_ req: Request, errors: [FieldError], form: FormFields?) async throws -> Response {
@@ -22,7 +31,7 @@ struct PlanController {
         let ctx = try req.requirePatient()
         let form = FormFields(req)
         do {
-            let plan = try await CareActions.createPlan(try PlanForms.plan(form), on: req)
+            let plan = try await CareActions.createPlan(try PlanForms.plan(form), referralID: form["referralId"].flatMap(UUID.init(uuidString:)), on: req)
             return req.redirect(to: Paths.plan(ctx.patientID, plan.id) + "?saved=1", redirectType: .normal)
         } catch let v as ValidationFailure {
             return try await self.newPage(req, errors: v.errors, form: form)

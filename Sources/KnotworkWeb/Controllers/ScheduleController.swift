@@ -33,7 +33,7 @@ struct ScheduleController {
         let book = try await AppointmentActions.patientBook(on: req)
         let flash = (try? req.query.get(String.self, at: "booked")) == "1" ? "Visit booked." : nil
         let html = Layout.page(PageContext(req, title: "Appointments · \(book.patient.displayName)", flash: flash),
-                               ScheduleViews.patientPage(book.patient, visits: book.visits, clinicians: book.clinicians, input: input, errors: errors,
+                               ScheduleViews.patientPage(book.patient, visits: book.visits, clinicians: book.clinicians, counters: book.counters, input: input, errors: errors,
                                                          clinical: ctx.access >= .clinical, now: req.now, csrf: p.csrfToken))
         return Layout.response(html, status: status ?? (errors.isEmpty ? .ok : .unprocessableEntity))
     }
@@ -47,7 +47,8 @@ struct ScheduleController {
         let minutes = AssessmentForms.int(form, "minutes", field: "minutes", errors: &errors)
         let clinician = form["clinicianId"].flatMap(UUID.init(uuidString:))
         if form["clinicianId"] != nil && clinician == nil { errors.append(FieldError("clinicianId", "Choose a clinician on the patient's care team.")) }
-        let input = AppointmentInput(clinicianId: clinician, start: start, minutes: minutes, kind: form["kind"], reason: form["reason"])
+        let input = AppointmentInput(clinicianId: clinician, start: start, minutes: minutes, kind: form["kind"], reason: form["reason"],
+                                     overrideReason: form["overrideReason"])
         if !errors.isEmpty { return try await self.patientPage(req, input: input, errors: errors) }
         do {
             _ = try await AppointmentActions.book(input, on: req)

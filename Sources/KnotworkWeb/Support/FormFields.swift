@@ -26,6 +26,11 @@ struct FormFields: Sendable {
         }
     }
 
+    /// Fields filled in by the server (a form started from other data, such as a plan from a referral).
+    init(prefilled: [(String, String)]) {
+        for (key, value) in prefilled { self.values[key, default: []].append(value) }
+    }
+
     private static func decode(_ s: Substring) -> String? {
         s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
     }

@@ -31,6 +31,7 @@ enum PlanViews {
         return .form(
             .id("plan-form"), .method(.post), .action(action),
             csrfField(csrf), errorSummary(errors),
+            .unwrap(f?["referralId"]) { .input(.type(.hidden), .name("referralId"), .value(esc($0))) },
             .element(named: "datalist", nodes: [.attribute(named: "id", value: "icd10-codes"),
                 .forEach(ICD10Catalog.codes.filter { $0.billable && $0.isValid(on: c.today) }) { code in
                     .element(named: "option", nodes: [.attribute(named: "value", value: esc(code.code)), txt(code.description)])

@@ -9,10 +9,11 @@ enum ReferralViews {
     typealias V = AssessmentViews
 
     /// The active counters as a list, alerts first in each line ("Referral from Max.Md: 10 of 12 used, 2 left · …").
-    static func counters<C: HTML.BodyContext>(_ counters: [ReferralActions.Counter], today: CalendarDate, patientID: UUID) -> Node<C> {
+    /// - Parameter linked: whether the viewer may open the referral (clinical access; the front desk sees only the counts).
+    static func counters<C: HTML.BodyContext>(_ counters: [ReferralActions.Counter], today: CalendarDate, patientID: UUID, linked: Bool = true) -> Node<C> {
         .if(!counters.isEmpty, .ul(.id("visit-counters"), .class("counters"), .forEach(counters) { c in
             .li(.class(c.alerts.isEmpty ? "counter" : "counter alert"),
-                .a(.href(Paths.referral(patientID, c.referral.id)), txt(c.referral.referral.title)),
+                linked ? .a(.href(Paths.referral(patientID, c.referral.id)), txt(c.referral.referral.title)) : txt(c.referral.referral.title),
                 txt(": " + c.referral.counter.summary(on: today)),
                 .if(!c.alerts.isEmpty, .strong(.class("counter-alert"), txt(" — " + c.alerts.map(\.message).joined(separator: ", ")))))
         }))

@@ -57,7 +57,12 @@ enum ScheduleViews {
                     .tr(
                         .id("visit-\(a.id.uuidString.lowercased())"),
                         .td(txt(Self.span(a))),
-                        .td(.a(.href(Paths.patient(a.patientID)), txt(a.patientName)), txt(" · " + a.recordNumber)),
+                        .td(.a(.href(Paths.patient(a.patientID)), txt(a.patientName)), txt(" · " + a.recordNumber),
+                            .forEach(s.counters[a.patientID] ?? []) { c in
+                                .span(.class(c.alerts.isEmpty ? "counter" : "counter alert"),
+                                      txt(" · \(c.referral.referral.kind.label): \(c.referral.counter.left) of \(c.referral.referral.authorizedVisits) left"
+                                          + (c.alerts.isEmpty ? "" : " (\(c.alerts.map(\.message).joined(separator: ", ")))")))
+                            }),
                         .td(txt(a.clinicianName)),
                         .td(txt(a.appointment.kind.label + (a.appointment.reason.map { ": \($0)" } ?? ""))),
                         Self.statusCell(a),
@@ -73,8 +78,8 @@ enum ScheduleViews {
         "\(Appointment.timeOfDay(a.appointment.start))–\(Appointment.timeOfDay(a.appointment.end)) (\(a.appointment.minutes) min)"
     }
 
-    static func patientPage(_ patient: Patient, visits: [StoredAppointment], clinicians: [User], input: AppointmentInput?, errors: [FieldError],
-                            clinical: Bool, now: Date, csrf: String?) -> Node<HTML.BodyContext> {
+    static func patientPage(_ patient: Patient, visits: [StoredAppointment], clinicians: [User], counters: [ReferralActions.Counter],
+                            input: AppointmentInput?, errors: [FieldError], clinical: Bool, now: Date, csrf: String?) -> Node<HTML.BodyContext> {
         let upcoming = visits.filter { $0.appointment.end > now }
         let past = visits.filter { $0.appointment.end <= now }.reversed()
         let here = Paths.appointments(patient.id)
@@ -105,6 +110,7 @@ enum ScheduleViews {
             ),
             .section(
                 .id("book"), .h2(.text("Book a visit")),
+                ReferralViews.counters(counters, today: CalendarDate(now), patientID: patient.id, linked: clinical),
                 .if(clinicians.isEmpty, .p(.class("notice"), .text("The care team has no clinician yet: add one to the team before booking."))),
                 .if(!clinicians.isEmpty, Self.bookForm(patient.id, clinicians: clinicians, input: input, errors: errors, csrf: csrf))
             ),
@@ -137,6 +143,8 @@ enum ScheduleViews {
             V.select("kind", "kind", "Visit", options: AppointmentKind.allCases.map { ($0.rawValue, $0.label) },
                      selected: input?.kind ?? AppointmentKind.session.rawValue, errors: errors),
             V.input("reason", "reason", "Reason (optional)", value: input?.reason, errors: errors),
+            V.input("overrideReason", "overrideReason", "Override reason (only beyond the last authorized visit or after a referral's expiry)",
+                    value: input?.overrideReason, errors: errors),
             .button(.id("book-submit"), .type(.submit), .class("primary"), .text("Book the visit"))
         )
     }
