@@ -239,6 +239,11 @@ import VaporTesting
             _ = try await clinic.addAppointment(p, with: "ana.lmt")
             let day = try await get("/schedule?day=2026-09-21", desk)
             #expect(day.body.string.contains("Referral: 2 of 2 left (2 visits left)"))
+            // ana's worklist lists the referral running out; ben's does not (not his patient).
+            let tasks = try await get("/tasks")
+            #expect(tasks.body.string.contains("id=\"referrals-running-out\"") && tasks.body.string.contains("Amara Abernathy</a> · Referral from Max.Md"))
+            let ben = try await clinic.signIn("ben.lmt")
+            #expect(!(try await get("/tasks", ben)).body.string.contains("Amara Abernathy"))
             let admin = try await clinic.signIn("admin")
             #expect(try await get("/admin/coverage-overrides", admin).status == .ok)
         }

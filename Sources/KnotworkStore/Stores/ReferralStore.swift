@@ -148,6 +148,19 @@ public struct ReferralStore: Sendable {
         return out
     }
 
+    /// The active referrals of the patients on a user's care teams, with each patient's name (the worklist).
+    public func active(onTeamOf userID: UUID) async throws -> [(referral: StoredReferral, patientName: String)] {
+        let onTeam: SQLQueryString = "EXISTS (SELECT 1 FROM care_team_members c WHERE c.patient_id = r.patient_id AND c.user_id = \(bind: userID))"
+        let q = self.select().column(SQLColumn("given_name", table: "p")).column(SQLColumn("family_name", table: "p"))
+            .join(SQLAlias(SQLIdentifier(PatientModel.schema), as: SQLIdentifier("p")), on: SQLColumn("id", table: "p"), .equal, SQLColumn("patient_id", table: "r"))
+            .where(SQLColumn("status", table: "r"), .equal, SQLBind(ReferralStatus.active.rawValue))
+            .where(onTeam).orderBy(SQLColumn("expires_on", table: "r")).limit(1000)
+        let uuids = UUIDColumns(self.database)
+        return try await q.all().map { row in
+            (try Self.stored(row, uuids), "\(try row.decode(column: "given_name", as: String.self)) \(try row.decode(column: "family_name", as: String.self))")
+        }
+    }
+
     public func move(_ id: UUID, of patientID: UUID, to status: ReferralStatus, reason: String?, at now: Date) async throws -> StoredReferral {
         try await self.database.sql.update(Self.table)
             .set("status", to: status.rawValue).set("status_reason", to: SQLBind(reason)).set("updated_at", to: now)

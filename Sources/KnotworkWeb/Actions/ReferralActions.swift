@@ -75,6 +75,19 @@ enum ReferralActions {
         }
     }
 
+    /// The worklist's referrals running out: active ones of the caller's patients with an alert. One audited read.
+    static func runningOut(on req: Request) async throws -> [(counter: Counter, patientName: String)] {
+        let user = try req.requirePrincipal().user
+        let today = CalendarDate(req.now)
+        return try await req.audit.read(req.auditActor, AuditEntry(.referralRead, entity: "worklist")) { db in
+            let settings = try await CareActions.settings(on: db).counters
+            return try await ReferralStore(database: db).active(onTeamOf: user.id).compactMap { r, name in
+                let alerts = r.counter.alerts(on: today, settings: settings)
+                return alerts.isEmpty ? nil : (Counter(referral: r, alerts: alerts), name)
+            }
+        }
+    }
+
     // MARK: counting
 
     /// Resolves what a visit on `date` counts against, naming each problem with the referral's title and counter.

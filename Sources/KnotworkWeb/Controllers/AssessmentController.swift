@@ -217,7 +217,8 @@ struct AssessmentController {
         let tasks = try await AssessmentActions.myTasks(on: req)
         let overdue = try await CareActions.overdueNotes(on: req)
         let due = try await CareActions.reEvaluationsDue(on: req)
+        let runningOut = try await ReferralActions.runningOut(on: req)
         return Layout.response(Layout.page(PageContext(req, title: "My tasks"), SafetyViews.tasks(tasks), SafetyViews.overdueNotes(overdue),
-                                           SafetyViews.reEvaluationsDue(due)))
+                                           SafetyViews.reEvaluationsDue(due), ReferralViews.runningOut(runningOut, today: CalendarDate(req.now))))
     }
 }

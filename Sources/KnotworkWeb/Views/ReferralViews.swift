@@ -151,6 +151,19 @@ enum ReferralViews {
         )
     }
 
+    /// The worklist's section: referrals and authorizations running out or expiring, soonest expiry first.
+    static func runningOut(_ rows: [(counter: ReferralActions.Counter, patientName: String)], today: CalendarDate) -> Node<HTML.BodyContext> {
+        .section(
+            .id("referrals-running-out"), .h2(.text("Referrals running out")),
+            .if(rows.isEmpty, .p(.text("None."))),
+            .ul(.forEach(rows) { r in
+                .li(.a(.href(Paths.referral(r.counter.referral.patientID, r.counter.referral.id)), txt(r.patientName)),
+                    txt(" · \(r.counter.referral.referral.title): \(r.counter.referral.counter.summary(on: today)) — "
+                        + r.counter.alerts.map(\.message).joined(separator: ", ")))
+            })
+        )
+    }
+
     /// Every booking and signing beyond a referral's visits or dates, with who and why (administrator).
     static func overridesPage(_ rows: [CoverageOverride]) -> Node<HTML.BodyContext> {
         .group(
