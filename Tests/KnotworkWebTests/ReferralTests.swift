@@ -128,6 +128,22 @@ import VaporTesting
         }
     }
 
+    @Test func theAlertThresholdsAreTheClinicsSettings() async throws {
+        try await withClinic { clinic in
+            let ana = try await API(clinic, "ana.lmt")
+            let admin = try await API(clinic, "admin")
+            let p = clinic.anaPatient!
+            let order = try await clinic.addReferral(p, visits: 4)
+            #expect((try await ana.json(.GET, self.base(p) + "/referrals/\(order.id)", expect: .ok))["alerts"] as? [String] == [])
+            _ = try await admin.json(.PUT, "/api/v1/clinic-settings", #"{"alertVisitsLeft":99}"#, expect: .unprocessableEntity)
+            let saved = try await admin.json(.PUT, "/api/v1/clinic-settings", #"{"alertVisitsLeft":4,"alertDaysToExpiry":120}"#, expect: .unprocessableEntity)
+            #expect(((saved["errors"] as? [[String: Any]]) ?? []).compactMap { $0["field"] as? String } == ["alertDaysToExpiry"])
+            let ok = try await admin.json(.PUT, "/api/v1/clinic-settings", #"{"alertVisitsLeft":4}"#, expect: .ok)
+            #expect(ok["alertVisitsLeft"] as? Int == 4 && ok["alertDaysToExpiry"] as? Int == 7)
+            #expect((try await ana.json(.GET, self.base(p) + "/referrals/\(order.id)", expect: .ok))["alerts"] as? [String] == ["4 visits left"])
+        }
+    }
+
     @Test func anotherReferralIsChosenOnlyWithAReason() async throws {
         try await withClinic { clinic in
             let ana = try await API(clinic, "ana.lmt")

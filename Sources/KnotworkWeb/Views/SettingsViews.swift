@@ -31,7 +31,11 @@ enum SettingsViews {
             V.input("reEvaluationEveryVisits", "reEvaluationEveryVisits", "Re-evaluation and progress report due every N visits",
                     value: value("reEvaluationEveryVisits", s.progress.reEvaluationEveryVisits), errors: errors, type: .number, min: "1", max: "100"),
             V.input("reEvaluationEveryDays", "reEvaluationEveryDays", "… or every N days",
-                    value: value("reEvaluationEveryDays", s.progress.reEvaluationEveryDays), errors: errors, type: .number, min: "1", max: "730")
+                    value: value("reEvaluationEveryDays", s.progress.reEvaluationEveryDays), errors: errors, type: .number, min: "1", max: "730"),
+            V.input("alertVisitsLeft", "alertVisitsLeft", "Warn when this many authorized visits of a referral are left",
+                    value: value("alertVisitsLeft", s.counters.alertVisitsLeft), errors: errors, type: .number, min: "0", max: "50"),
+            V.input("alertDaysToExpiry", "alertDaysToExpiry", "… or this many days before it expires",
+                    value: value("alertDaysToExpiry", s.counters.alertDaysToExpiry), errors: errors, type: .number, min: "0", max: "90")
         )
         let certification: Node<HTML.FormContext> = .fieldset(
             legend("Certification"),
@@ -90,6 +94,8 @@ enum SettingsViews {
         let plateauWeeks = AssessmentForms.int(f, "plateauWeeks", field: "plateauWeeks", errors: &errors)
         let visits = AssessmentForms.int(f, "reEvaluationEveryVisits", field: "reEvaluationEveryVisits", errors: &errors)
         let days = AssessmentForms.int(f, "reEvaluationEveryDays", field: "reEvaluationEveryDays", errors: &errors)
+        let alertVisits = AssessmentForms.int(f, "alertVisitsLeft", field: "alertVisitsLeft", errors: &errors)
+        let alertDays = AssessmentForms.int(f, "alertDaysToExpiry", field: "alertDaysToExpiry", errors: &errors)
         guard errors.isEmpty else { throw ValidationFailure(errors) }
         var techniques: [ClinicSettingsInput.TechniqueInput] = []
         var rowOf: [Int] = []
@@ -101,7 +107,8 @@ enum SettingsViews {
             rowOf.append(i)
         }
         return (ClinicSettingsInput(plateauSessions: plateauSessions, plateauWeeks: plateauWeeks, reEvaluationEveryVisits: visits,
-                                   reEvaluationEveryDays: days, certificationRequired: f.flag("certificationRequired"), techniques: techniques), rowOf)
+                                   reEvaluationEveryDays: days, certificationRequired: f.flag("certificationRequired"), techniques: techniques,
+                                   alertVisitsLeft: alertVisits, alertDaysToExpiry: alertDays), rowOf)
     }
 
     /// Core names the k-th technique given; the page names the row it was typed in.
