@@ -193,6 +193,34 @@ import VaporTesting
         }
     }
 
+    @Test func aSignerWhoLosesTheLastVisitCountsAgainstTheNextCoveringReferral() async throws {
+        try await withClinic { clinic in
+            let p = clinic.anaPatient!
+            // Chosen first (it expires first): one visit. The other covers the same date with plenty left.
+            let first = try await clinic.addReferral(p, visits: 1, expiry: "2026-10-01")
+            let next = try await clinic.addReferral(p, visits: 20, expiry: "2026-12-31")
+            let token = try await clinic.token("ana.lmt")
+            var notes: [UUID] = []
+            for _ in 0..<6 { notes.append(try await clinic.addNote(p, by: "ana.lmt").id) }
+            let t = try clinic.tester
+            let base = self.base(p)
+            var headers: HTTPHeaders = ["Authorization": "Bearer \(token)"]
+            headers.contentType = .json
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { [headers] group in
+                for id in notes {
+                    group.addTask { try await t.sendRequest(.POST, base + "/notes/\(id)/sign", headers: headers, body: ByteBuffer(string: "{}")).status }
+                }
+                var out: [HTTPStatus] = []
+                for try await s in group { out.append(s) }
+                return out
+            }
+            #expect(statuses.allSatisfy { $0 == .ok }, "\(statuses)")
+            #expect(try await self.used(clinic, first.id) == 1)
+            #expect(try await self.used(clinic, next.id) == 5)
+            #expect(try await self.count(clinic, "referral_usages") == 6)
+        }
+    }
+
     @Test func bookingBeyondTheAuthorizedVisitsNeedsAnOverride() async throws {
         try await withClinic { clinic in
             let desk = try await API(clinic, "fran.desk")

@@ -574,7 +574,8 @@ enum CareActions {
             }
             try await Self.recordSessionPain(p.note, noteID: stored.id, patientID: ctx.patientID, by: author, at: now, on: db)
             try await AppointmentStore(database: db).complete(note: stored.id, at: now)
-            try await ReferralActions.count(p.coverage, note: stored.id, patientID: ctx.patientID, dateOfService: CalendarDate(p.note.timeIn),
+            let chosen = Set([decision.orderId.map { _ in ReferralKind.order }, decision.authorizationId.map { _ in ReferralKind.authorization }].compactMap { $0 })
+            try await ReferralActions.count(p.coverage, chosen: chosen, note: stored.id, patientID: ctx.patientID, dateOfService: CalendarDate(p.note.timeIn),
                                             by: author, at: now, on: db)
             return stored
         }

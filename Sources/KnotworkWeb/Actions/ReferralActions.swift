@@ -104,20 +104,33 @@ enum ReferralActions {
         }
     }
 
-    /// Counts a signed note against what `coverage` resolved, in the signature's transaction. A referral whose last
-    /// visit was taken since the note was checked (another signer won it) asks for an override, and nothing is signed.
-    static func count(_ coverage: ResolvedCoverage, note noteID: UUID, patientID: UUID, dateOfService: CalendarDate, by recorder: Recorder,
-                      at now: Date, on db: any Database) async throws {
+    /// Counts a signed note against what `coverage` resolved, in the signature's transaction. When the automatic
+    /// choice's last visit was taken since the note was checked (another signer won it), the visit goes to the next
+    /// referral that covers its date with visits left; when none is left, or the person chose that referral, an
+    /// override is asked for and nothing is signed.
+    /// - Parameter chosen: the kinds for which the person chose the referral (no fallback for those).
+    static func count(_ coverage: ResolvedCoverage, chosen: Set<ReferralKind>, note noteID: UUID, patientID: UUID, dateOfService: CalendarDate,
+                      by recorder: Recorder, at now: Date, on db: any Database) async throws {
         let store = ReferralStore(database: db)
-        for c in [coverage.order, coverage.authorization] {
-            guard let id = c.referralID else { continue }
+        for (kind, c) in [(ReferralKind.order, coverage.order), (.authorization, coverage.authorization)] {
+            guard var id = c.referralID else { continue }
             let override = c.problem == nil ? nil : coverage.overrideReason
-            do {
-                try await store.count(id, note: noteID, patientID: patientID, dateOfService: dateOfService, changeReason: coverage.changeReason,
-                                      override: override, at: now)
-            } catch ReferralStoreError.noVisitLeft {
-                throw ValidationFailure([FieldError("overrideReason", "The last authorized visit was just counted for another note; "
-                                                    + "give a reason to go beyond it.")])
+            var tried: Set<UUID> = []
+            while true {
+                do {
+                    try await store.count(id, note: noteID, patientID: patientID, dateOfService: dateOfService, changeReason: coverage.changeReason,
+                                          override: override, at: now)
+                    break
+                } catch ReferralStoreError.noVisitLeft {
+                    tried.insert(id)
+                    let fresh = try await store.referrals(of: patientID).map(\.candidate)
+                    guard !chosen.contains(kind), override == nil,
+                          case .counts(let next) = Coverage.choose(kind, on: dateOfService, among: fresh), !tried.contains(next) else {
+                        throw ValidationFailure([FieldError("overrideReason", "The last authorized visit was just counted for another note; "
+                                                            + "give a reason to go beyond it.")])
+                    }
+                    id = next
+                }
             }
             if let problem = c.problem, let reason = override {
                 try await store.recordOverride(id, patientID: patientID, action: .signing, problem: problem, noteID: noteID, reason: reason,
