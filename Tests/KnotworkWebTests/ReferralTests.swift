@@ -26,6 +26,25 @@ import VaporTesting
         return try row?.decode(column: "used_visits", as: Int.self) ?? -1
     }
 
+    /// Drafts `notes` notes for `p` by ana.lmt, then signs them all at once; the statuses in the order they came.
+    func signAtOnce(_ clinic: Clinic, _ p: Patient, notes count: Int) async throws -> [HTTPStatus] {
+        let token = try await clinic.token("ana.lmt")
+        var notes: [UUID] = []
+        for _ in 0..<count { notes.append(try await clinic.addNote(p, by: "ana.lmt").id) }
+        let t = try clinic.tester
+        let base = self.base(p)
+        var headers: HTTPHeaders = ["Authorization": "Bearer \(token)"]
+        headers.contentType = .json
+        return try await withThrowingTaskGroup(of: HTTPStatus.self) { [headers] group in
+            for id in notes {
+                group.addTask { try await t.sendRequest(.POST, base + "/notes/\(id)/sign", headers: headers, body: ByteBuffer(string: "{}")).status }
+            }
+            var out: [HTTPStatus] = []
+            for try await s in group { out.append(s) }
+            return out
+        }
+    }
+
     static let outside = #"{"kind":"order","external":{"name":"Dr. Rowan Vale","npi":"1234567893","practice":"Synthetic Family Practice","#
         + #""email":"rvale@direct.example.org"},"diagnoses":["m542"],"service":"Medical massage (97140)","frequencyPerWeek":2,"durationWeeks":6,"#
         + #""authorizedVisits":12,"receivedOn":"2026-09-01","start":"2026-09-01","expiry":"2026-10-31"}"#
@@ -169,21 +188,7 @@ import VaporTesting
         try await withClinic { clinic in
             let p = clinic.anaPatient!
             let order = try await clinic.addReferral(p, visits: 1)
-            let token = try await clinic.token("ana.lmt")
-            var notes: [UUID] = []
-            for _ in 0..<6 { notes.append(try await clinic.addNote(p, by: "ana.lmt").id) }
-            let t = try clinic.tester
-            let base = self.base(p)
-            var headers: HTTPHeaders = ["Authorization": "Bearer \(token)"]
-            headers.contentType = .json
-            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { [headers] group in
-                for id in notes {
-                    group.addTask { try await t.sendRequest(.POST, base + "/notes/\(id)/sign", headers: headers, body: ByteBuffer(string: "{}")).status }
-                }
-                var out: [HTTPStatus] = []
-                for try await s in group { out.append(s) }
-                return out
-            }
+            let statuses = try await self.signAtOnce(clinic, p, notes: 6)
             #expect(statuses.filter { $0 == .ok }.count == 1, "\(statuses)")
             #expect(statuses.filter { $0 == .unprocessableEntity }.count == 5, "\(statuses)")
             #expect(try await self.used(clinic, order.id) == 1)
@@ -199,21 +204,7 @@ import VaporTesting
             // Chosen first (it expires first): one visit. The other covers the same date with plenty left.
             let first = try await clinic.addReferral(p, visits: 1, expiry: "2026-10-01")
             let next = try await clinic.addReferral(p, visits: 20, expiry: "2026-12-31")
-            let token = try await clinic.token("ana.lmt")
-            var notes: [UUID] = []
-            for _ in 0..<6 { notes.append(try await clinic.addNote(p, by: "ana.lmt").id) }
-            let t = try clinic.tester
-            let base = self.base(p)
-            var headers: HTTPHeaders = ["Authorization": "Bearer \(token)"]
-            headers.contentType = .json
-            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { [headers] group in
-                for id in notes {
-                    group.addTask { try await t.sendRequest(.POST, base + "/notes/\(id)/sign", headers: headers, body: ByteBuffer(string: "{}")).status }
-                }
-                var out: [HTTPStatus] = []
-                for try await s in group { out.append(s) }
-                return out
-            }
+            let statuses = try await self.signAtOnce(clinic, p, notes: 6)
             #expect(statuses.allSatisfy { $0 == .ok }, "\(statuses)")
             #expect(try await self.used(clinic, first.id) == 1)
             #expect(try await self.used(clinic, next.id) == 5)

@@ -17,20 +17,16 @@ public struct StoredReferral: Sendable, Equatable, Identifiable {
     public var createdByName: String
     public var createdAt: Date
     public var updatedAt: Date
-    /// The scanned order's type and size, when one is attached.
-    public var document: DocumentInfo?
-
-    public struct DocumentInfo: Sendable, Equatable {
-        public var contentType: String
-        public var filename: String
-        public var size: Int
-    }
-
     public var counter: VisitCounter {
         VisitCounter(authorized: self.referral.authorizedVisits, used: self.used, start: self.referral.start, expiry: self.referral.expiry)
     }
 
     public func status(on today: CalendarDate) -> ReferralStatus { self.counter.status(stored: self.storedStatus, on: today) }
+
+    /// The counter's warnings; only an active referral warns.
+    public func alerts(on today: CalendarDate, settings: CounterSettings) -> [CounterAlert] {
+        self.storedStatus == .active ? self.counter.alerts(on: today, settings: settings) : []
+    }
 
     public var candidate: CoverageCandidate {
         CoverageCandidate(id: self.id, kind: self.referral.kind, status: self.storedStatus, counter: self.counter)
@@ -85,23 +81,17 @@ public struct ReferralStore: Sendable {
     func select() -> SQLSelectBuilder {
         self.database.sql.select()
             .columns(Self.columns.map { SQLColumn($0, table: "r") })
-            .column(SQLColumn("content_type", table: "d")).column(SQLColumn("filename", table: "d")).column(SQLColumn("size", table: "d"))
             .from(SQLAlias(SQLIdentifier(Self.table), as: SQLIdentifier("r")))
-            .join(SQLAlias(SQLIdentifier("referral_documents"), as: SQLIdentifier("d")), method: SQLJoinMethod.left,
-                  on: SQLColumn("referral_id", table: "d"), .equal, SQLColumn("id", table: "r"))
     }
 
     static func stored(_ row: any SQLRow, _ uuids: UUIDColumns) throws -> StoredReferral {
-        let type = try row.decode(column: "content_type", as: String?.self)
-        return StoredReferral(
+        StoredReferral(
             id: try uuids.required(row, "id"), patientID: try uuids.required(row, "patient_id"),
             referral: try StoredJSON.decode(Referral.self, try row.decode(column: "body", as: String.self)),
             storedStatus: ReferralStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .active,
             statusReason: try row.decode(column: "status_reason", as: String?.self), used: try row.decode(column: "used_visits", as: Int.self),
             planID: try uuids.decode(row, "plan_id"), createdByName: try row.decode(column: "created_by_name", as: String.self),
-            createdAt: try row.decode(column: "created_at", as: Date.self), updatedAt: try row.decode(column: "updated_at", as: Date.self),
-            document: try type.map { StoredReferral.DocumentInfo(contentType: $0, filename: try row.decode(column: "filename", as: String.self),
-                                                                  size: try row.decode(column: "size", as: Int.self)) })
+            createdAt: try row.decode(column: "created_at", as: Date.self), updatedAt: try row.decode(column: "updated_at", as: Date.self))
     }
 
     func all(_ q: SQLSelectBuilder) async throws -> [StoredReferral] {

@@ -82,7 +82,7 @@ enum ReferralActions {
         return try await req.audit.read(req.auditActor, AuditEntry(.referralRead, entity: "worklist")) { db in
             let settings = try await CareActions.settings(on: db).counters
             return try await ReferralStore(database: db).active(onTeamOf: user.id).compactMap { r, name in
-                let alerts = r.counter.alerts(on: today, settings: settings)
+                let alerts = r.alerts(on: today, settings: settings)
                 return alerts.isEmpty ? nil : (Counter(referral: r, alerts: alerts), name)
             }
         }
@@ -94,13 +94,14 @@ enum ReferralActions {
     /// - Parameter booked: visits booked but not yet signed, by referral, counted as used (for a booking).
     static func resolve(_ decision: CoverageDecision, on date: CalendarDate, referrals: [StoredReferral],
                         booked: [UUID: Int] = [:]) throws(ValidationFailure) -> ResolvedCoverage {
-        var candidates = referrals.map(\.candidate)
-        for i in candidates.indices { candidates[i].counter.used += booked[candidates[i].id] ?? 0 }
-        return try ResolvedCoverage.resolve(decision, on: date, among: candidates) { id, problem in
-            let r = referrals.first { $0.id == id }!
-            var counter = r.counter
-            counter.used += booked[id] ?? 0
-            return problem.message(r.referral.title, counter)
+        var byID: [UUID: (title: String, candidate: CoverageCandidate)] = [:]
+        for r in referrals {
+            var c = r.candidate
+            c.counter.used += booked[r.id] ?? 0
+            byID[r.id] = (r.referral.title, c)
+        }
+        return try ResolvedCoverage.resolve(decision, on: date, among: referrals.map { byID[$0.id]!.candidate }) { id, problem in
+            problem.message(byID[id]!.title, byID[id]!.candidate.counter)
         }
     }
 
@@ -156,6 +157,6 @@ enum ReferralActions {
     }
 
     static func counters(_ referrals: [StoredReferral], today: CalendarDate, settings: CounterSettings) -> [Counter] {
-        referrals.filter { $0.storedStatus == .active }.map { Counter(referral: $0, alerts: $0.counter.alerts(on: today, settings: settings)) }
+        referrals.filter { $0.storedStatus == .active }.map { Counter(referral: $0, alerts: $0.alerts(on: today, settings: settings)) }
     }
 }

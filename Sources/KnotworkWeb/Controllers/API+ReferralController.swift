@@ -36,7 +36,7 @@ extension API {
             self.used = r.used
             self.left = r.counter.left
             self.daysToExpiry = r.counter.daysToExpiry(on: today)
-            self.alerts = r.storedStatus == .active ? r.counter.alerts(on: today, settings: settings).map(\.message) : []
+            self.alerts = r.alerts(on: today, settings: settings).map(\.message)
             self.planId = r.planID
             self.createdBy = r.createdByName
             self.createdAt = r.createdAt

@@ -109,7 +109,7 @@ enum ReferralViews {
     static func showPage(_ patient: Patient, _ d: ReferralActions.Detail, today: CalendarDate, settings: CounterSettings, errors: [FieldError],
                          csrf: String?) -> Node<HTML.BodyContext> {
         let r = d.referral, x = d.referral.referral, pid = patient.id
-        let alerts = r.storedStatus == .active ? r.counter.alerts(on: today, settings: settings) : []
+        let alerts = r.alerts(on: today, settings: settings)
         return .group(
             .h1(txt("\(x.title) · \(patient.displayName)")),
             V.chartNav(pid, current: .referrals),
