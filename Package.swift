@@ -28,6 +28,7 @@ let package = Package(
         // Pure domain: Foundation only.
         .target(
             name: "KnotworkCore",
+            resources: [.copy("Resources/icd10cm.tsv")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -42,11 +42,11 @@ struct PlanOfCareTests {
         "G89.29", "G89.4", "M53.1", "M53.82", "S13.4XXA", "S13.4XXD", "S16.1XXA", "S16.1XXD", "S39.012A", "S39.012D",
     ]
 
-    @Test func catalogHasEveryRowOfSection3_6OnceAndTheTwoRetiredCodes() {
-        let codes = ICD10Catalog.codes.map(\.code)
+    @Test func favouritesHaveEveryRowOfSection3_6OnceAndTheTwoRetiredCodes() {
+        let codes = ICD10Catalog.favourites.map(\.code)
         #expect(Set(codes) == Set(Self.section36Codes + ["M79.1", "M54.5"]))
         #expect(codes.count == Self.section36Codes.count + 2)
-        for code in ICD10Catalog.codes {
+        for code in ICD10Catalog.favourites {
             #expect(ICD10Catalog.isWellFormed(code.code), "\(code.code)")
             #expect(code.source.hasPrefix("CLINICAL-REFERENCE §3.6 [S49"), "\(code.code)")
             #expect(!code.description.isEmpty, "\(code.code)")
@@ -58,12 +58,16 @@ struct PlanOfCareTests {
         let m545 = try #require(ICD10Catalog.code("M54.5"))
         #expect(m545.validTo == date("2021-09-30"))
         #expect(m545.replacedBy == ["M54.50", "M54.51", "M54.59"])
+        // CMS: M79.1 is already a header in FY2021, the first release of the data, so it has no billable period.
         let m791 = try #require(ICD10Catalog.code("M79.1"))
-        #expect(m791.validTo == date("2021-09-30"))
+        #expect(m791.validTo == nil)
         #expect(m791.replacedBy == ["M79.10", "M79.11", "M79.12", "M79.18"])
         #expect(!m791.billable)
-        for code in ["M54.50", "M54.51", "M54.59", "M79.10", "M79.11", "M79.12", "M79.18"] {
+        for code in ["M54.50", "M54.51", "M54.59"] {
             #expect(ICD10Catalog.code(code)?.validFrom == date("2021-10-01"), "\(code)")
+        }
+        for code in ["M79.10", "M79.11", "M79.12", "M79.18"] {
+            #expect(ICD10Catalog.code(code)?.validFrom == nil, "\(code)")
         }
         // ⚠️ notes of §3.6 stay visible with the code.
         #expect(ICD10Catalog.code("M79.18")?.note.hasPrefix("⚠️") == true)
@@ -80,16 +84,16 @@ struct PlanOfCareTests {
         ("M54.50", "2021-09-30", "M54.50 is not valid for dates of service before 2021-10-01; use M54.5."),
         ("M54.50", "2021-10-01", nil),
         ("M54.59", "2020-01-01", "M54.59 is not valid for dates of service before 2021-10-01; use M54.5."),
-        ("M79.1", "2021-09-30", nil),
-        ("M79.1", "2021-10-01", "M79.1 is not valid for dates of service from 2021-10-01; use M79.10, M79.11, M79.12 or M79.18."),
-        ("M79.18", "2021-09-30", "M79.18 is not valid for dates of service before 2021-10-01; use M79.1."),
+        ("M79.1", "2021-09-30", "M79.1 is a non-billable header; use M79.10, M79.11, M79.12 or M79.18."),
+        ("M79.1", "2021-10-01", "M79.1 is a non-billable header; use M79.10, M79.11, M79.12 or M79.18."),
+        ("M79.18", "2021-09-30", nil),
         ("M79.18", "2021-10-01", nil),
         ("m5450", "2026-01-05", nil),
         (" s13.4xxa ", "2026-01-05", nil),
         ("M54.2", "2016-01-01", nil),
         ("", "2026-01-05", "Choose an ICD-10-CM code."),
         ("back pain", "2026-01-05", "“back pain” is not an ICD-10-CM code (for example M54.50)."),
-        ("Z99.9", "2026-01-05", "Z99.9 is not in the clinic's ICD-10-CM list."),
+        ("Z99.9", "2026-01-05", "Z99.9 is not an ICD-10-CM code."),
     ] as [(String, String, String?)])
     func validityByDateOfService(code: String, on day: String, message: String?) {
         switch ICD10Catalog.validate(code: code, on: date(day)) {
@@ -106,20 +110,28 @@ struct PlanOfCareTests {
         #expect(after.suggestions == ["M54.50", "M54.51", "M54.59"])
         guard case let .failure(before) = ICD10Catalog.validate(code: "M54.51", on: date("2021-09-30")) else { Issue.record("accepted"); return }
         #expect(before.suggestions == ["M54.5"])
-        // A category typed without its last character: the list's codes under it.
+        // A category header: the codes under it, the favourites first (13 of CMS's 23).
         guard case let .failure(category) = ICD10Catalog.validate(code: "M25.5", on: Self.start) else { Issue.record("accepted"); return }
         #expect(category.suggestions.first == "M25.50")
-        #expect(category.suggestions.count == 13)
-        #expect(category.message.hasPrefix("M25.5 is not in the clinic's ICD-10-CM list; more specific codes: M25.50, M25.511"))
+        #expect(category.suggestions.count == 23)
+        #expect(category.message.hasPrefix("M25.5 is a non-billable header; use M25.50, M25.511"))
+        // A category typed without its last character, in a short list that lacks the header: the list's codes under it.
+        let short = ICD10CodeSet(ICD10Catalog.favourites)
+        guard case let .failure(typed) = ICD10Catalog.validate(code: "M25.5", on: Self.start, in: short) else { Issue.record("accepted"); return }
+        #expect(typed.suggestions.count == 13)
+        #expect(typed.message.hasPrefix("M25.5 is not an ICD-10-CM code; more specific codes: M25.50, M25.511"))
     }
 
     @Test func theListIsConfigurable() {
-        let clinic = ICD10Catalog.codes + [ICD10Code(code: "M53.86", description: "Other specified dorsopathies, lumbar region",
-                                                     source: "clinic list")]
+        // The default is CMS's full set; a clinic's own short list still works.
+        #expect((try? ICD10Catalog.validate(code: "M53.86", on: Self.start).get())?.code == "M53.86")
+        let favourites = ICD10CodeSet(ICD10Catalog.favourites)
+        let clinic = ICD10CodeSet(ICD10Catalog.favourites + [ICD10Code(code: "M53.86", description: "Other specified dorsopathies, lumbar region",
+                                                                       source: "clinic list")])
         #expect((try? ICD10Catalog.validate(code: "M53.86", on: Self.start, in: clinic).get())?.code == "M53.86")
-        #expect((try? ICD10Catalog.validate(code: "M53.86", on: Self.start).get()) == nil)
+        #expect((try? ICD10Catalog.validate(code: "M53.86", on: Self.start, in: favourites).get()) == nil)
         // A header with no billable period is never accepted.
-        let header = [ICD10Code(code: "M25.5", description: "Pain in joint", billable: false, source: "test")] + ICD10Catalog.codes
+        let header = ICD10CodeSet([ICD10Code(code: "M25.5", description: "Pain in joint", billable: false, source: "test")] + ICD10Catalog.favourites)
         guard case let .failure(refusal) = ICD10Catalog.validate(code: "M25.5", on: Self.start, in: header) else { Issue.record("accepted"); return }
         #expect(refusal.message.hasPrefix("M25.5 is a non-billable header; use M25.50, M25.511"))
     }
@@ -131,7 +143,8 @@ struct PlanOfCareTests {
         ("M54.5", "2026-01-05", ["M54.50", "M54.51", "M54.59", "M54.5"]),
         ("m545", "2026-01-05", ["M54.50", "M54.51", "M54.59", "M54.5"]),
         ("MYALGÍA", "2026-01-05", ["M79.10", "M79.11", "M79.12", "M79.18", "M79.1"]),
-        ("myal", "2021-01-01", ["M79.1", "M79.10", "M79.11", "M79.12", "M79.18"]),
+        // M79.1 is a header throughout CMS's data (FY2021 on), so it ranks after the valid codes.
+        ("myal", "2021-01-01", ["M79.10", "M79.11", "M79.12", "M79.18", "M79.1"]),
         ("tension head", "2026-01-05", ["G44.201", "G44.209", "G44.211", "G44.219", "G44.221", "G44.229"]),
         ("right shoulder", "2026-01-05", ["M25.511", "M25.611"]),
         ("S39", "2026-01-05", ["S39.012A", "S39.012D"]),
@@ -140,13 +153,16 @@ struct PlanOfCareTests {
         ("zzz", "2026-01-05", []),
     ])
     func searchByCodePrefixOrDescriptionWordsValidFirst(query: String, on day: String, expected: [String]) {
-        #expect(ICD10Catalog.search(query, on: date(day)).map(\.code) == expected)
+        // Over the clinic's short list (the full set's results are in ICD10CodeSetTests).
+        let favourites = ICD10CodeSet(ICD10Catalog.favourites, favourites: Set(ICD10Catalog.favourites.map(\.code)))
+        #expect(ICD10Catalog.search(query, on: date(day), in: favourites).map(\.code) == expected)
     }
 
-    @Test func emptySearchListsEveryCodeWithTheInvalidOnesLast() {
-        let all = ICD10Catalog.search("  ", on: Self.start).map(\.code)
-        #expect(all.count == ICD10Catalog.codes.count)
-        #expect(all.suffix(2) == ["M79.1", "M54.5"])
+    @Test func emptySearchListsTheFavouritesWithTheInvalidOnesLast() {
+        let all = ICD10Catalog.search("  ", on: Self.start, limit: 100).map(\.code)
+        #expect(all.count == ICD10Catalog.favourites.count)
+        #expect(Set(all.suffix(2)) == ["M79.1", "M54.5"])
+        #expect(ICD10Catalog.search("  ", on: Self.start).count == 25)
     }
 
     // MARK: - Techniques

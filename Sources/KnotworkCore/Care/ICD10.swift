@@ -1,9 +1,9 @@
 import Foundation
 
-// ICD-10-CM diagnoses for a plan of care's problems, seeded from CLINICAL-REFERENCE.md §3.6. Codes change every
-// fiscal year (1 October), so each code carries the dates of service it may be reported on; the reference asks to
-// validate against the CMS release in force on the date of service (§3.6) and, as a to-do, to load the CMS order
-// file (§8). The seed is therefore only the default list: every function takes the list as a parameter.
+// ICD-10-CM diagnoses for a plan of care's problems. Codes change every fiscal year (1 October), so each code carries
+// the dates of service it may be reported on, and the reference asks to validate against the CMS release in force on
+// the date of service (CLINICAL-REFERENCE.md §3.6, §8). The full CMS code set from FY2021 on is bundled
+// (ICD10CodeSet.swift); the clinic's short list of §3.6 stays as the favourites, whose notes show with the code.
 
 /// One ICD-10-CM code and the dates of service on which it may be reported.
 public struct ICD10Code: Sendable, Equatable, Hashable, Codable, Identifiable {
@@ -65,30 +65,33 @@ public struct ICD10Refusal: Error, Sendable, Equatable {
 }
 
 public enum ICD10Catalog {
-    /// FY2022 (1 October 2021): M54.5 deleted and M79.1 expanded (§3.6 [S49e][S49c]).
+    /// FY2022 (1 October 2021): M54.5 deleted (§3.6 [S49e]).
     static let fy2022 = CalendarDate(year: 2021, month: 10, day: 1)!
     static let endOfFY2021 = CalendarDate(year: 2021, month: 9, day: 30)!
 
-    /// Every row of §3.6, rows listing several codes ("M54.30 / M54.31 / M54.32") split into one code each, plus the
-    /// two FY2022 predecessors the reference names (M54.5 deleted, M79.1 now a header). Descriptions are the
-    /// reference's short titles; §8 notes they were confirmed through secondary code lists, not the CMS tabular.
-    public static let codes: [ICD10Code] = {
+    /// The clinic's short list as written from §3.6: every row, rows listing several codes ("M54.30 / M54.31 / M54.32")
+    /// split into one code each, plus the two predecessors the reference names (M54.5 deleted, M79.1 now a header).
+    /// Descriptions are the reference's short titles. `favourites` merges it with CMS's data; a test checks that its
+    /// dates agree with CMS's.
+    static let handList: [ICD10Code] = {
         func c(_ code: String, _ description: String, _ tags: String, from: CalendarDate? = nil, to: CalendarDate? = nil,
                replacedBy: [String] = [], billable: Bool = true, note: String = "", confidence: Confidence = .confirmed) -> ICD10Code {
             ICD10Code(code: code, description: description, validFrom: from, validTo: to, replacedBy: replacedBy, billable: billable,
                       note: note, confidence: confidence, source: "CLINICAL-REFERENCE §3.6 \(tags)")
         }
-        let m791Split = "M79.1 was expanded on 1 Oct 2021 (FY2022); M79.1 itself is now a non-billable header"
+        // The reference puts the M79.1 split in FY2022; CMS's FY2021 release (January 2021 order file) already has M79.1
+        // as a header with M79.10-M79.18 billable, so the split took effect 1 Oct 2020 (FY2021) and CMS's dates stand.
+        let m791Split = "M79.1 was expanded on 1 Oct 2020 (FY2021); M79.1 itself is now a non-billable header"
         let m545Split = "M54.5 was deleted 1 Oct 2021 and split into M54.50/.51/.59"
         let sevenA = "7th character A initial encounter / D subsequent encounter"
         return [
-            // §3.6 [S49c]: M79.1 → M79.10/.11/.12/.18 from 1 Oct 2021 (FY2022).
-            c("M79.1", "Myalgia", "[S49c] ✅", to: endOfFY2021, replacedBy: ["M79.10", "M79.11", "M79.12", "M79.18"], billable: false,
-              note: m791Split + ": not valid for dates of service from 2021-10-01"),
-            c("M79.10", "Myalgia, unspecified site", "[S49c] ✅", from: fy2022, note: m791Split),
-            c("M79.11", "Myalgia of mastication muscle", "[S49c] ✅", from: fy2022),
-            c("M79.12", "Myalgia of auxiliary muscles, head and neck", "[S49c] ✅", from: fy2022),
-            c("M79.18", "Myalgia, other site", "[S49c] ✅", from: fy2022,
+            // §3.6 [S49c]: M79.1 → M79.10/.11/.12/.18 (CMS: from 1 Oct 2020, FY2021, the first release of our data).
+            c("M79.1", "Myalgia", "[S49c] ✅", replacedBy: ["M79.10", "M79.11", "M79.12", "M79.18"], billable: false,
+              note: m791Split + ": use M79.10, M79.11, M79.12 or M79.18"),
+            c("M79.10", "Myalgia, unspecified site", "[S49c] ✅", note: m791Split),
+            c("M79.11", "Myalgia of mastication muscle", "[S49c] ✅"),
+            c("M79.12", "Myalgia of auxiliary muscles, head and neck", "[S49c] ✅"),
+            c("M79.18", "Myalgia, other site", "[S49c] ✅",
               note: "⚠️ commonly used for myofascial pain of a named region (secondary source; verify)"),
             c("M79.7", "Fibromyalgia", "[S49d] ✅"),
             c("M54.2", "Cervicalgia", "[S49g] ✅"),
@@ -152,6 +155,18 @@ public enum ICD10Catalog {
         ]
     }()
 
+    /// The bundled CMS set, read at first use; an error here is a broken build of the data file (a test checks it).
+    static let loaded: Result<ICD10CodeSet, any Error> = Result { try ICD10CodeSet.loadBundled(favourites: handList) }
+
+    /// Every ICD-10-CM code from FY2021 on (billable codes and headers), with the favourites' notes merged in. Should
+    /// the resource fail to load, the short list alone, so that the clinic can still chart.
+    public static let codes: ICD10CodeSet = (try? loaded.get())
+        ?? ICD10CodeSet(handList, favourites: Set(handList.map(\.code)))
+
+    /// The clinic's short list, in its own order, each code as CMS has it (dates, description) with the list's
+    /// notes, confidence, source and replacements.
+    public static let favourites: [ICD10Code] = handList.map { codes.code($0.code) ?? $0 }
+
     /// Upper case, spaces dropped, and the dot put back after the third character when it was left out ("m5450" → "M54.50").
     public static func normalize(_ text: String) -> String {
         let compact = text.uppercased().filter { !$0.isWhitespace }
@@ -169,47 +184,63 @@ public enum ICD10Catalog {
         return chars[3] == "." && (1...4).contains(rest.count) && rest.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
     }
 
-    /// The code in the list, whatever its case or dot.
-    public static func code(_ text: String, in codes: [ICD10Code] = ICD10Catalog.codes) -> ICD10Code? {
-        let key = self.normalize(text)
-        return codes.first { $0.code == key }
+    /// The code in the set, whatever its case or dot.
+    public static func code(_ text: String, in codes: ICD10CodeSet = ICD10Catalog.codes) -> ICD10Code? {
+        codes.code(self.normalize(text))
     }
 
-    /// Codes whose code starts with the text (dot and case ignored) or whose description has, for every word of the text,
-    /// a word starting with it (case and accents ignored). Codes valid on `date` come first, then the list's order; codes
-    /// not valid on the date are still listed so the clinician sees why a familiar code is refused.
-    public static func search(_ text: String, on date: CalendarDate, in codes: [ICD10Code] = ICD10Catalog.codes) -> [ICD10Code] {
+    /// Codes whose code starts with the text (dot and case ignored), then codes whose description has, for every word
+    /// of the text, a word starting with it (case and accents ignored); at most `limit`. Codes valid on `date` come
+    /// first, favourites first among them, then code order; codes not valid on the date (headers, deleted codes) follow,
+    /// so the clinician sees why a familiar code is refused. An empty text lists the favourites.
+    public static func search(_ text: String, on date: CalendarDate, in codes: ICD10CodeSet = ICD10Catalog.codes,
+                              limit: Int = 25) -> [ICD10Code] {
+        guard limit > 0 else { return [] }
         let codeKey = self.normalize(text).replacingOccurrences(of: ".", with: "")
-        let queryWords = self.words(text)
-        let matches = codes.enumerated().filter { _, code in
-            if queryWords.isEmpty { return true }
-            if !codeKey.isEmpty && code.code.replacingOccurrences(of: ".", with: "").hasPrefix(codeKey) { return true }
-            let descriptionWords = self.words(code.description)
-            return queryWords.allSatisfy { q in descriptionWords.contains { $0.hasPrefix(q) } }
+        let words = ICD10CodeSet.queryWords(text)
+        var favourites: [ICD10Code] = codes.favourites.compactMap { codes.code($0) }.sorted { $0.code < $1.code }
+        if words.isEmpty && codeKey.isEmpty {
+            if favourites.isEmpty { favourites = codes.codes }
+            let valid = favourites.filter { $0.isValid(on: date) }
+            return Array((valid + favourites.filter { !$0.isValid(on: date) }).prefix(limit))
         }
-        return matches.sorted { a, b in
-            let (va, vb) = (a.element.isValid(on: date), b.element.isValid(on: date))
-            return va != vb ? va : a.offset < b.offset
-        }.map(\.element)
-    }
-
-    static func words(_ text: String) -> [String] {
-        Text.searchKey(text).split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init)
+        let prefix = codes.prefixRange(codeKey)
+        func matches(_ code: ICD10Code) -> Bool {
+            guard let i = codes.position[code.code] else { return false }
+            return prefix.contains(i) || (!words.isEmpty && codes.matches(i, words: words))
+        }
+        favourites = favourites.filter(matches)
+        let validFavourites = favourites.filter { $0.isValid(on: date) }
+        var valid: [ICD10Code] = []
+        var invalid: [ICD10Code] = []
+        var seen = Set<Int>()
+        // Stops once the valid codes fill the limit: the favourites are already counted, and the rest rank after.
+        func take(_ i: Int) -> Bool {
+            let code = codes.codes[i]
+            guard !codes.favourites.contains(code.code), seen.insert(i).inserted else { return true }
+            if code.isValid(on: date) { valid.append(code) } else if invalid.count < limit { invalid.append(code) }
+            return validFavourites.count + valid.count < limit
+        }
+        var going = true
+        for i in prefix where going { going = take(i) }
+        if going, !words.isEmpty { codes.forEachWordMatch(words, take) }
+        let ranked = validFavourites + valid + favourites.filter { !$0.isValid(on: date) } + invalid
+        return Array(ranked.prefix(limit))
     }
 
     /// Whether a code may be reported for a date of service, with a message naming the codes to use when it may not.
     public static func validate(code text: String, on date: CalendarDate,
-                                in codes: [ICD10Code] = ICD10Catalog.codes) -> Result<ICD10Code, ICD10Refusal> {
+                                in codes: ICD10CodeSet = ICD10Catalog.codes) -> Result<ICD10Code, ICD10Refusal> {
         let key = self.normalize(text)
         if key.isEmpty { return .failure(ICD10Refusal(code: "", message: "Choose an ICD-10-CM code.")) }
         guard self.isWellFormed(key) else {
             return .failure(ICD10Refusal(code: text, message: "“\(text)” is not an ICD-10-CM code (for example M54.50)."))
         }
-        guard let code = codes.first(where: { $0.code == key }) else {
-            // A category typed without its last characters (M25.5): offer the list's codes under it.
-            let under = codes.filter { $0.code.hasPrefix(key) && $0.isValid(on: date) }.map(\.code)
-            let more = under.isEmpty ? "" : "; more specific codes: \(self.list(under))"
-            return .failure(ICD10Refusal(code: key, message: "\(key) is not in the clinic's ICD-10-CM list\(more).", suggestions: under))
+        guard let code = codes.code(key) else {
+            // A category typed without its dot's last characters ("M25.5" in a short list): offer the codes under it.
+            let under = self.suggestions(codes.codes[codes.prefixRange(key.replacingOccurrences(of: ".", with: ""))], on: date, in: codes)
+            let more = under.codes.isEmpty ? "" : "; more specific codes: \(self.list(under.codes, total: under.total))"
+            return .failure(ICD10Refusal(code: key, message: "\(key) is not an ICD-10-CM code\(more).", suggestions: under.codes))
         }
         if let to = code.validTo, date > to {
             let from = to.adding(days: 1)
@@ -219,21 +250,36 @@ public enum ICD10Catalog {
         }
         if let from = code.validFrom, date < from {
             // The code that this one replaced is the one to use before it existed.
-            let predecessors = codes.filter { $0.replacedBy.contains(key) }.map(\.code)
+            let predecessors = codes.predecessors(of: code)
             let use = predecessors.isEmpty ? "" : "; use \(self.list(predecessors))"
             return .failure(ICD10Refusal(code: key, message: "\(key) is not valid for dates of service before \(from)\(use).",
                                          suggestions: predecessors))
         }
         if !code.isValid(on: date) {
-            let under = codes.filter { $0.code != key && $0.code.hasPrefix(key) && $0.isValid(on: date) }.map(\.code)
-            let use = under.isEmpty ? "" : "; use \(self.list(under))"
-            return .failure(ICD10Refusal(code: key, message: "\(key) is a non-billable header\(use).", suggestions: under))
+            let under = self.suggestions(codes.descendants(of: key), on: date, in: codes)
+            let use = under.codes.isEmpty ? "" : "; use \(self.list(under.codes, total: under.total))"
+            return .failure(ICD10Refusal(code: key, message: "\(key) is a non-billable header\(use).", suggestions: under.codes))
         }
         return .success(code)
     }
 
-    /// "A", "A or B", "A, B or C".
-    static func list(_ items: [String]) -> String {
+    /// At most this many codes offered instead of a header (M54 has dozens under it).
+    static let maxSuggestions = 25
+
+    /// The codes valid on the date among candidates, favourites first, at most `maxSuggestions`, and how many there are.
+    static func suggestions(_ candidates: ArraySlice<ICD10Code>, on date: CalendarDate,
+                            in codes: ICD10CodeSet) -> (codes: [String], total: Int) {
+        let valid = candidates.filter { $0.isValid(on: date) }
+        let ranked = valid.filter { codes.isFavourite($0) } + valid.filter { !codes.isFavourite($0) }
+        return (Array(ranked.prefix(self.maxSuggestions).map(\.code)), valid.count)
+    }
+
+    /// "A", "A or B", "A, B or C"; past six codes, "A, B, C, D … (22 codes)".
+    static func list(_ items: [String], total: Int? = nil) -> String {
+        let total = total ?? items.count
+        if total > 6 {
+            return items.prefix(4).joined(separator: ", ") + " … (\(total) codes)"
+        }
         guard items.count > 1 else { return items.first ?? "" }
         return items.dropLast().joined(separator: ", ") + " or " + items.last!
     }

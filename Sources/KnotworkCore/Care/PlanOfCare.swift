@@ -449,7 +449,7 @@ public struct GoalInput: Codable, Sendable, Equatable {
 // MARK: - The plan
 
 public struct Problem: Sendable, Equatable, Codable {
-    /// An ICD-10-CM code of the clinic's list (`ICD10Catalog`), valid on the plan's start date.
+    /// An ICD-10-CM code (`ICD10Catalog`), valid on the plan's start date.
     public var icd10: String
     public var note: String
 
@@ -612,7 +612,7 @@ public struct PlanOfCareInput: Codable, Sendable, Equatable {
     ///   - birthDate: the start may not be before it.
     ///   - techniques: the clinic's technique list.
     ///   - status: the plan's current status (status changes go through `PlanStatus.moved(to:)`).
-    ///   - icd10: the clinic's ICD-10-CM list; codes are checked for the start date.
+    ///   - icd10: the ICD-10-CM code set (CMS's, by default); codes are checked for the start date.
     /// Goals without a baseline take the latest recorded value of their measure on or before the plan's start (`recorded`
     /// looks it up), so that the baseline is the assessment's rather than retyped; the goal notes the day it was recorded.
     /// A goal with nothing recorded stays without one, and `validated` asks for it. A goal kept from `previous` with the
@@ -633,7 +633,7 @@ public struct PlanOfCareInput: Codable, Sendable, Equatable {
     }
 
     public func validated(today: CalendarDate, birthDate: CalendarDate, techniques: [Technique], status: PlanStatus = .draft,
-                          icd10: [ICD10Code] = ICD10Catalog.codes, instruments: [Instrument] = Instruments.all,
+                          icd10: ICD10CodeSet = ICD10Catalog.codes, instruments: [Instrument] = Instruments.all,
                           norms: [MotionNorm] = ROMNorms.all, newID: () -> UUID = UUID.init) throws(ValidationFailure) -> PlanOfCare {
         var v = AssessmentValidator()
 
@@ -690,7 +690,7 @@ public struct PlanOfCareInput: Codable, Sendable, Equatable {
                     }
                 } else {
                     code = ICD10Catalog.code(codeText, in: icd10)
-                    if code == nil { v.add("\(f).icd10", "\(ICD10Catalog.normalize(codeText)) is not in the clinic's ICD-10-CM list.") }
+                    if code == nil { v.add("\(f).icd10", "\(ICD10Catalog.normalize(codeText)) is not an ICD-10-CM code.") }
                 }
                 guard let code else { continue }
                 if problems.contains(where: { $0.icd10 == code.code }) {

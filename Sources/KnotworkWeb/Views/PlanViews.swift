@@ -33,7 +33,8 @@ enum PlanViews {
             csrfField(csrf), errorSummary(errors),
             .unwrap(f?["referralId"]) { .input(.type(.hidden), .name("referralId"), .value(esc($0))) },
             .element(named: "datalist", nodes: [.attribute(named: "id", value: "icd10-codes"),
-                .forEach(ICD10Catalog.codes.filter { $0.billable && $0.isValid(on: c.today) }) { code in
+                // The clinic's favourites only: the full set is ~75,000 codes (any code can still be typed).
+                .forEach(ICD10Catalog.favourites.filter { $0.billable && $0.isValid(on: c.today) }) { code in
                     .element(named: "option", nodes: [.attribute(named: "value", value: esc(code.code)), txt(code.description)])
                 }]),
             .fieldset(legend("Problems (ICD-10-CM, valid on the plan's start)"), .forEach(0..<PlanForms.problemRows) { i in
