@@ -87,6 +87,7 @@ func routes(_ app: Application) throws {
     chart.post("safety", "hold", "clear", use: assessments.clearHold).require(.patient(.clinical))
     chart.post("safety", "precautions", ":precautionID", "resolve", use: assessments.resolvePrecaution).require(.patient(.clinical))
     app.get("tasks", use: assessments.tasks).require(.signedIn)
+    app.get("catalog", "icd10", use: CatalogController().icd10).require(.signedIn)
     // The appointment book: booking is demographic work (front desk, administrator, the care team's clinicians).
     let schedule = ScheduleController()
     app.get("schedule", use: schedule.schedule).require(.signedIn)
@@ -184,6 +185,7 @@ func routes(_ app: Application) throws {
     api.get("catalog", "body-regions", use: API.Catalog.bodyRegions).require(.signedIn)
     api.get("catalog", "muscles", use: API.Catalog.muscles).require(.signedIn)
     api.get("catalog", "range-of-motion", use: API.Catalog.rangeOfMotion).require(.signedIn)
+    api.get("catalog", "icd10", use: API.Catalog.icd10).require(.signedIn)
     api.get("safety-rules", use: apiAssessments.rules).require(.signedIn)
     api.put("safety-rules", ":ruleKey", use: apiAssessments.saveRule).require(.roles([.admin]))
 }

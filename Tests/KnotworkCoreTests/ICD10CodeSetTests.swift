@@ -126,21 +126,33 @@ struct ICD10CodeSetTests {
         #expect(ICD10Catalog.search("zzzq", on: date("2026-01-05")).isEmpty)
     }
 
-    /// Not a pass/fail test of speed (the machine is shared); prints the timings for the report.
-    @Test func timings() throws {
-        let url = try #require(Bundle.module.url(forResource: "icd10cm", withExtension: "tsv"))
-        let data = try Data(contentsOf: url)
-        let clock = ContinuousClock()
-        var set: ICD10CodeSet?
-        let parse = try clock.measure { set = try ICD10CodeSet.parse(data, favourites: ICD10Catalog.handList) }
-        let codes = try #require(set)
-        var found: [ICD10Code] = []
-        let search = clock.measure { found = ICD10Catalog.search("low back pain", on: date("2026-01-05"), in: codes) }
-        let again = clock.measure { _ = ICD10Catalog.search("low back pain", on: date("2026-01-05"), in: codes) }
-        let prefix = clock.measure { _ = ICD10Catalog.search("M54.5", on: date("2026-01-05"), in: codes) }
-        let broad = clock.measure { _ = ICD10Catalog.search("pain", on: date("2026-01-05"), in: codes) }
-        print("ICD-10-CM timings: parse \(parse) for \(codes.count) codes; search 'low back pain' \(search) (\(found.count) results, first search: builds the word index), again \(again); "
-            + "'M54.5' \(prefix); 'pain' \(broad)")
-        #expect(parse < .seconds(5))
+    /// The search's parameters as a client sends them: defaults, and a field error naming each bad one.
+    @Test(arguments: [
+        (nil, nil, nil, nil),
+        ("low back", "2021-09-30", "100", nil),
+        (String(repeating: "a", count: 101), nil, nil, "q"),
+        ("M54", "30/09/2021", nil, "on"),
+        ("M54", nil, "0", "limit"),
+        ("M54", nil, "101", "limit"),
+        ("M54", nil, "ten", "limit"),
+    ] as [(String?, String?, String?, String?)])
+    func queryParameters(q: String?, on: String?, limit: String?, badField: String?) throws {
+        let today = date("2026-01-05")
+        do {
+            let query = try ICD10Query.parse(q: q, on: on, limit: limit, today: today)
+            #expect(badField == nil)
+            #expect(query.date == (on.flatMap(CalendarDate.init) ?? today))
+            #expect(query.limit == (limit.flatMap(Int.init) ?? 25))
+        } catch let e as ValidationFailure {
+            #expect(e.errors.map(\.field) == [badField].compactMap { $0 })
+        }
+    }
+
+    /// The date of service decides: M54.5 is the code on 2021-09-30 and a deleted one the next day.
+    @Test func queryRunsOnItsDateOfService() {
+        let before = ICD10Query(text: "M54.5", date: date("2021-09-30")).run()
+        #expect(before.first?.code == "M54.5" && before.first?.isValid(on: date("2021-09-30")) == true)
+        let after = ICD10Query(text: "M54.5", date: date("2021-10-01")).run()
+        #expect(after.map(\.code) == ["M54.50", "M54.51", "M54.59", "M54.5"])
     }
 }

@@ -284,3 +284,43 @@ public enum ICD10Catalog {
         return items.dropLast().joined(separator: ", ") + " or " + items.last!
     }
 }
+
+/// A search of the code set as a person or a client asks it: the words or code, the date of service the codes must be
+/// valid on (today by default), and how many to return.
+public struct ICD10Query: Sendable, Equatable {
+    public static let maxText = 100
+    public static let maxLimit = 100
+
+    public var text: String
+    public var date: CalendarDate
+    public var limit: Int
+
+    /// Field errors name the parameter: `q`, `on` or `limit`.
+    public static func parse(q: String?, on: String?, limit: String?, today: CalendarDate) throws -> ICD10Query {
+        var errors: [FieldError] = []
+        let text = (q ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.count > Self.maxText { errors.append(FieldError("q", "The search may be at most \(Self.maxText) characters.")) }
+        var date = today
+        if let on, !on.isEmpty {
+            if let d = CalendarDate(on) { date = d } else { errors.append(FieldError("on", "The date of service must be a date YYYY-MM-DD.")) }
+        }
+        var count = 25
+        if let limit, !limit.isEmpty {
+            if let n = Int(limit), (1...Self.maxLimit).contains(n) { count = n } else {
+                errors.append(FieldError("limit", "The limit must be a whole number from 1 to \(Self.maxLimit)."))
+            }
+        }
+        guard errors.isEmpty else { throw ValidationFailure(errors) }
+        return ICD10Query(text: text, date: date, limit: count)
+    }
+
+    public init(text: String, date: CalendarDate, limit: Int = 25) {
+        self.text = text
+        self.date = date
+        self.limit = limit
+    }
+
+    public func run(in codes: ICD10CodeSet = ICD10Catalog.codes) -> [ICD10Code] {
+        ICD10Catalog.search(self.text, on: self.date, in: codes, limit: self.limit)
+    }
+}

@@ -280,7 +280,8 @@ enum StaticAssets {
     static let files: [String: (String, String)] = {
         var out: [String: (String, String)] = [:]
         for (name, type) in [("app.css", "text/css; charset=utf-8"), ("app.js", "text/javascript; charset=utf-8"),
-                                  ("painmap.js", "text/javascript; charset=utf-8"), ("note.js", "text/javascript; charset=utf-8")] {
+                                  ("painmap.js", "text/javascript; charset=utf-8"), ("note.js", "text/javascript; charset=utf-8"),
+                                  ("icd10.js", "text/javascript; charset=utf-8")] {
             if let url = Bundle.module.url(forResource: "Resources/" + name, withExtension: nil),
                let text = try? String(contentsOf: url, encoding: .utf8) {
                 out[name] = (text, type)

@@ -22,7 +22,7 @@ struct PlanController {
     func newPage(_ req: Request, errors: [FieldError], form: FormFields?) async throws -> Response {
         let p = try req.requirePrincipal()
         let c = try await CareActions.planContext(nil, on: req)
-        return Layout.response(Layout.page(PageContext(req, title: "New plan of care · \(c.patient.displayName)"),
+        return Layout.response(Layout.page(PageContext(req, title: "New plan of care · \(c.patient.displayName)", scripts: [Paths.icd10Script]),
                                            PlanViews.newPage(c, errors: errors, form: form, csrf: p.csrfToken, viewer: p.user)),
                                status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
@@ -47,7 +47,7 @@ struct PlanController {
         let c = try await CareActions.planContext(try req.pathID("planID"), on: req)
         guard let plan = c.plan else { throw Abort(.notFound) }
         let saved = (try? req.query.get(String.self, at: "saved")) == "1"
-        return Layout.response(Layout.page(PageContext(req, title: "Plan of care · \(c.patient.displayName)", flash: saved ? "Saved." : nil),
+        return Layout.response(Layout.page(PageContext(req, title: "Plan of care · \(c.patient.displayName)", flash: saved ? "Saved." : nil, scripts: [Paths.icd10Script]),
                                            PlanViews.page(c, plan: plan, revisions: c.revisions, errors: errors, form: form, csrf: p.csrfToken, viewer: p.user)),
                                status: errors.isEmpty ? .ok : .unprocessableEntity)
     }

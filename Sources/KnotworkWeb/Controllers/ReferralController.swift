@@ -16,7 +16,7 @@ struct ReferralController {
         let referrals = try await ReferralActions.referrals(on: req)
         let (patient, _) = try await PatientActions.read(withCareTeam: false, on: req)
         let providers = try await ReferralActions.providers(on: req.db)
-        let html = Layout.page(PageContext(req, title: "Referrals · \(patient.displayName)"),
+        let html = Layout.page(PageContext(req, title: "Referrals · \(patient.displayName)", scripts: [Paths.icd10Script]),
                                ReferralViews.patientPage(patient, referrals: referrals, providers: providers, input: input, errors: errors,
                                                          today: CalendarDate(req.now), csrf: p.csrfToken))
         return Layout.response(html, status: errors.isEmpty ? .ok : .unprocessableEntity)

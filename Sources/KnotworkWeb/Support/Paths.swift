@@ -65,6 +65,8 @@ enum Paths {
     static let adminClinic = "/admin/clinic"
     static let painMapScript = "/static/painmap.js"
     static let noteScript = "/static/note.js"
+    static let icd10Script = "/static/icd10.js"
+    static let icd10Search = "/catalog/icd10"
     static func adminUser(_ id: UUID) -> String { "/admin/users/\(id.uuidString.lowercased())" }
     static func adminUserPassword(_ id: UUID) -> String { self.adminUser(id) + "/password" }
     static func revokeToken(_ id: UUID) -> String { "/account/tokens/\(id.uuidString.lowercased())/revoke" }

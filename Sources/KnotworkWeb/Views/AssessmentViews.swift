@@ -47,7 +47,7 @@ enum AssessmentViews {
 
     /// An input whose id is the field name KnotworkCore reports errors under, and whose name is the form's.
     static func input<C: HTML.BodyContext>(_ id: String, _ name: String, _ label: String, value: String?, errors: [FieldError], type: HTMLInputType = .text,
-                      hint: String? = nil, min: String? = nil, max: String? = nil, step: String? = nil) -> Node<C> {
+                      hint: String? = nil, min: String? = nil, max: String? = nil, step: String? = nil, list: String? = nil) -> Node<C> {
         let mine = errors.filter { $0.field == id }
         return .div(
             .class(mine.isEmpty ? "field" : "field has-error"),
@@ -58,7 +58,7 @@ enum AssessmentViews {
                    .attribute(named: "aria-invalid", value: mine.isEmpty ? "" : "true"),
                    .attribute(named: "aria-describedby", value: hint == nil ? "" : esc(id + "-hint")),
                    .attribute(named: "min", value: min ?? ""), .attribute(named: "max", value: max ?? ""),
-                   .attribute(named: "step", value: step ?? ""))
+                   .attribute(named: "step", value: step ?? ""), .attribute(named: "list", value: list ?? ""))
         )
     }
 

@@ -32,19 +32,12 @@ enum PlanViews {
             .id("plan-form"), .method(.post), .action(action),
             csrfField(csrf), errorSummary(errors),
             .unwrap(f?["referralId"]) { .input(.type(.hidden), .name("referralId"), .value(esc($0))) },
-            .element(named: "datalist", nodes: [.attribute(named: "id", value: "icd10-codes"),
-                // The clinic's favourites only: the full set is ~75,000 codes (any code can still be typed).
-                .forEach(ICD10Catalog.favourites.filter { $0.billable && $0.isValid(on: c.today) }) { code in
-                    .element(named: "option", nodes: [.attribute(named: "value", value: esc(code.code)), txt(code.description)])
-                }]),
+            CatalogViews.icd10List(on: c.today, dateField: "start"),
             .fieldset(legend("Problems (ICD-10-CM, valid on the plan's start)"), .forEach(0..<PlanForms.problemRows) { i in
                 let x = i < (plan?.problems.count ?? 0) ? plan!.problems[i] : nil
                 return .div(.class("row"),
-                    .div(.class(errors.contains { $0.field == "problems[\(i)].icd10" } ? "field has-error" : "field"),
-                         .label(.for("problems[\(i)].icd10"), .text("Diagnosis \(i + 1)")),
-                         .forEach(errors.filter { $0.field == "problems[\(i)].icd10" }) { e in .p(.class("error"), txt(e.message)) },
-                         .input(.type(.text), .id("problems[\(i)].icd10"), .name("problems[\(i)][icd10]"), .attribute(named: "list", value: "icd10-codes"),
-                                .value(esc(f?["problems[\(i)][icd10]"] ?? x?.icd10 ?? "")))),
+                    V.input("problems[\(i)].icd10", "problems[\(i)][icd10]", "Diagnosis \(i + 1)", value: f?["problems[\(i)][icd10]"] ?? x?.icd10,
+                            errors: errors, list: CatalogViews.icd10ListID),
                     V.input("problems[\(i)].note", "problems[\(i)][note]", "Note", value: f?["problems[\(i)][note]"] ?? x?.note, errors: errors))
             }),
             .fieldset(legend("Goals, each tied to a measure"), .forEach(0..<PlanForms.goalRows) { i in

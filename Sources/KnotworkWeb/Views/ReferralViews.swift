@@ -82,9 +82,12 @@ enum ReferralViews {
                 .fieldset(legend("Payer (an authorization)"),
                     V.input("payer", "payer", "Payer", value: i?.payer, errors: errors),
                     V.input("authorizationNumber", "authorizationNumber", "Authorization number", value: i?.authorizationNumber, errors: errors)),
-                .fieldset(legend("Diagnoses (ICD-10-CM, valid on the referral's date)"), .forEach(0..<3) { n in
-                    V.input("diagnoses[\(n)]", "diagnoses[\(n)]", "Diagnosis \(n + 1)", value: i?.diagnoses.flatMap { n < $0.count ? $0[n] : nil }, errors: errors)
-                }),
+                .fieldset(legend("Diagnoses (ICD-10-CM, valid on the referral's date)"),
+                    CatalogViews.icd10List(on: today, dateField: "receivedOn"),
+                    .forEach(0..<3) { n in
+                        V.input("diagnoses[\(n)]", "diagnoses[\(n)]", "Diagnosis \(n + 1)", value: i?.diagnoses.flatMap { n < $0.count ? $0[n] : nil },
+                                errors: errors, list: CatalogViews.icd10ListID)
+                    }),
                 V.input("service", "service", "Ordered service", value: i?.service, errors: errors),
                 .div(.class("row"),
                      V.input("frequencyPerWeek", "frequencyPerWeek", "Visits a week", value: i?.frequencyPerWeek.map { V.num($0) }, errors: errors,
