@@ -56,6 +56,9 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 // NIOLockedValueBox for TextMemo (already built as Vapor's dependency).
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                // The outbox's SMTP client.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings

@@ -46,6 +46,11 @@ public enum Knotwork {
         do {
             registerCommands(app)
             try await configure(app, settings: settings)
+            // Only the server delivers mail; `migrate`, `user create` and the others leave the outbox alone.
+            let command = args.dropFirst().first { !$0.hasPrefix("-") }
+            if command == nil || command == "serve" {
+                app.lifecycle.use(OutboxWorker(interval: 5))
+            }
             if demo {
                 let seeded = try await DemoClinic.seedIfEmpty(app)
                 self.printDemoBanner(args: args, settings: settings, seeded: seeded)

@@ -104,6 +104,33 @@ import VaporTesting
         }
     }
 
+    @Test func theMailRelayIsReadFromTheEnvironment() throws {
+        #expect(try Settings.fromEnvironment([:]).smtp == nil)
+        let relay = try #require(try Settings.fromEnvironment(["KNOTWORK_SMTP_HOST": "smtp.example.org", "KNOTWORK_SMTP_FROM": "clinic@example.org",
+                                                                "KNOTWORK_SMTP_USERNAME": "clinic", "KNOTWORK_SMTP_PASSWORD": "pw"]).smtp)
+        #expect(relay.port == 587 && relay.security == .startTLS && relay.username == "clinic" && relay.domain == "example.org")
+        #expect(try Settings.fromEnvironment(["KNOTWORK_SMTP_HOST": "h", "KNOTWORK_SMTP_FROM": "c@example.org", "KNOTWORK_SMTP_SECURITY": "tls"]).smtp?.port == 465)
+        for (env, name) in [
+            (["KNOTWORK_SMTP_HOST": "h"], "KNOTWORK_SMTP_FROM"),
+            (["KNOTWORK_SMTP_FROM": "c@example.org"], "KNOTWORK_SMTP_HOST"),
+            (["KNOTWORK_SMTP_HOST": "h", "KNOTWORK_SMTP_FROM": "not an address"], "KNOTWORK_SMTP_FROM"),
+            (["KNOTWORK_SMTP_HOST": "h", "KNOTWORK_SMTP_FROM": "c@example.org", "KNOTWORK_SMTP_SECURITY": "ssl3"], "KNOTWORK_SMTP_SECURITY"),
+            (["KNOTWORK_SMTP_HOST": "h", "KNOTWORK_SMTP_FROM": "c@example.org", "KNOTWORK_SMTP_PORT": "0"], "KNOTWORK_SMTP_PORT"),
+            (["KNOTWORK_SMTP_HOST": "h", "KNOTWORK_SMTP_FROM": "c@example.org", "KNOTWORK_SMTP_USERNAME": "u"], "KNOTWORK_SMTP_PASSWORD"),
+            // Credentials never cross the network in clear.
+            (["KNOTWORK_SMTP_HOST": "h", "KNOTWORK_SMTP_FROM": "c@example.org", "KNOTWORK_SMTP_SECURITY": "none",
+              "KNOTWORK_SMTP_USERNAME": "u", "KNOTWORK_SMTP_PASSWORD": "p"], "KNOTWORK_SMTP_SECURITY"),
+            (["KNOTWORK_SMTP_HOST": "h", "KNOTWORK_SMTP_FROM": "c@example.org", "KNOTWORK_SMTP_CA_FILE": "/nonexistent.pem"], "KNOTWORK_SMTP_CA_FILE"),
+        ] {
+            do {
+                _ = try Settings.fromEnvironment(env)
+                Issue.record("\(env) was accepted")
+            } catch let e as Settings.Invalid {
+                #expect(e.name == name, "\(env): \(e)")
+            }
+        }
+    }
+
     @Test func sqliteIsInWALModeWithFullSync() async throws {
         guard !TestDatabase.isPostgres else { return }
         try await withClinic(seed: false) { clinic in

@@ -25,7 +25,7 @@ public actor WriteGate {
 
 extension Optional where Wrapped == WriteGate {
     /// Runs `body` through the gate when there is one.
-    func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+    public func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
         guard let gate = self else { return try await body() }
         return try await gate.run(body)
     }

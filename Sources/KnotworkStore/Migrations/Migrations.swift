@@ -21,5 +21,7 @@ public enum KnotworkMigrations {
         CreateAppointments(),
         // 0006: referrals and payer authorizations with their visit counters
         CreateReferrals(),
+        // 0007: the e-mail outbox
+        CreateOutbox(),
     ]
 }

@@ -14,6 +14,8 @@ public struct Settings: Sendable {
     public var trustProxy: Bool
     public var breakGlassDuration: TimeInterval
     public var logLevel: String
+    /// The mail relay the outbox delivers through; nil queues e-mail without sending it.
+    public var smtp: SMTPSettings?
 
     public struct TLSFiles: Sendable, Equatable {
         public var certificatePath: String
@@ -24,7 +26,7 @@ public struct Settings: Sendable {
 
     public init(database: DatabaseTarget, sessionPolicy: SessionPolicy = .init(), throttle: ThrottlePolicy = .init(),
                 bcryptCost: Int = 12, tls: TLSFiles? = nil, trustProxy: Bool = false,
-                breakGlassDuration: TimeInterval = 3600, logLevel: String = "info") {
+                breakGlassDuration: TimeInterval = 3600, logLevel: String = "info", smtp: SMTPSettings? = nil) {
         self.database = database
         self.sessionPolicy = sessionPolicy
         self.throttle = throttle
@@ -33,6 +35,7 @@ public struct Settings: Sendable {
         self.trustProxy = trustProxy
         self.breakGlassDuration = breakGlassDuration
         self.logLevel = logLevel
+        self.smtp = smtp
     }
 
     /// A setting that is present but unusable stops start-up with a message naming it.
@@ -94,7 +97,41 @@ public struct Settings: Sendable {
             database: database,
             sessionPolicy: SessionPolicy(idleTimeout: TimeInterval(idle * 60), absoluteTimeout: TimeInterval(absolute * 3600)),
             bcryptCost: cost, tls: tls, trustProxy: try flag("KNOTWORK_TRUST_PROXY"),
-            breakGlassDuration: TimeInterval(breakGlass * 60), logLevel: logLevel
+            breakGlassDuration: TimeInterval(breakGlass * 60), logLevel: logLevel, smtp: try Self.smtp(value, number)
         )
+    }
+
+    /// KNOTWORK_SMTP_HOST and its companions: none set means no relay; a host needs a From address; credentials need
+    /// encryption (they would otherwise cross the network in clear).
+    static func smtp(_ value: (String) -> String?, _ number: (String, Int, ClosedRange<Int>) throws -> Int) throws -> SMTPSettings? {
+        guard let host = value("KNOTWORK_SMTP_HOST") else {
+            for name in ["KNOTWORK_SMTP_FROM", "KNOTWORK_SMTP_USERNAME", "KNOTWORK_SMTP_PASSWORD"] where value(name) != nil {
+                throw Invalid(name: "KNOTWORK_SMTP_HOST", problem: "is required when \(name) is set")
+            }
+            return nil
+        }
+        let securityName = value("KNOTWORK_SMTP_SECURITY")?.lowercased() ?? "starttls"
+        guard let security = SMTPSettings.Security(rawValue: securityName) else {
+            throw Invalid(name: "KNOTWORK_SMTP_SECURITY", problem: "must be starttls, tls or none, got \"\(securityName)\"")
+        }
+        let defaultPort = switch security { case .startTLS: 587; case .tls: 465; case .none: 25 }
+        let port = try number("KNOTWORK_SMTP_PORT", defaultPort, 1...65535)
+        guard let from = value("KNOTWORK_SMTP_FROM") else {
+            throw Invalid(name: "KNOTWORK_SMTP_FROM", problem: "is required when KNOTWORK_SMTP_HOST is set (the sender address, e.g. clinic@example.org)")
+        }
+        if let problem = EmailAddress.problem(from) { throw Invalid(name: "KNOTWORK_SMTP_FROM", problem: problem) }
+        let username = value("KNOTWORK_SMTP_USERNAME"), password = value("KNOTWORK_SMTP_PASSWORD")
+        if (username == nil) != (password == nil) {
+            throw Invalid(name: username == nil ? "KNOTWORK_SMTP_USERNAME" : "KNOTWORK_SMTP_PASSWORD", problem: "is required with the other")
+        }
+        if username != nil, security == .none {
+            throw Invalid(name: "KNOTWORK_SMTP_SECURITY", problem: "must be starttls or tls when a username and password are set")
+        }
+        let ca = value("KNOTWORK_SMTP_CA_FILE")
+        if let ca, !FileManager.default.isReadableFile(atPath: ca) { throw Invalid(name: "KNOTWORK_SMTP_CA_FILE", problem: "cannot read \(ca)") }
+        let timeout = try number("KNOTWORK_SMTP_TIMEOUT_SECONDS", 30, 5...300)
+        return SMTPSettings(host: host, port: port, security: security, username: username, password: password, from: from,
+                            fromName: value("KNOTWORK_SMTP_FROM_NAME") ?? "Knotwork", helo: value("KNOTWORK_SMTP_HELO") ?? "knotwork.localhost",
+                            caFile: ca, timeout: TimeInterval(timeout))
     }
 }
