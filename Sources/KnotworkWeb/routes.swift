@@ -105,6 +105,10 @@ func routes(_ app: Application) throws {
     app.get("admin", "clinic", use: admin.clinicSettings).require(.roles([.admin]))
     app.post("admin", "clinic", use: admin.saveClinicSettings).require(.roles([.admin]))
     app.post("admin", "safety-rules", use: admin.saveSafetyRule).require(.roles([.admin]))
+    let outbox = OutboxController()
+    app.get("admin", "outbox", use: outbox.page).require(.roles([.admin]))
+    app.post("admin", "outbox", "test", use: outbox.test).require(.roles([.admin]))
+    app.post("admin", "outbox", ":messageID", "retry", use: outbox.retry).require(.roles([.admin]))
 
     // JSON API
     let api = app.grouped("api", "v1")
@@ -126,6 +130,10 @@ func routes(_ app: Application) throws {
     api.patch("users", ":userID", use: apiAdmin.updateUser).require(.roles([.admin]))
     api.get("audit-events", use: apiAdmin.auditEvents).require(.roles([.admin]))
     api.get("audit-events", "verify", use: apiAdmin.verify).require(.roles([.admin]))
+    let apiOutbox = API.OutboxController()
+    api.get("outbox", use: apiOutbox.index).require(.roles([.admin]))
+    api.post("outbox", "test", use: apiOutbox.test).require(.roles([.admin]))
+    api.post("outbox", ":messageID", "retry", use: apiOutbox.retry).require(.roles([.admin]))
 
     // Assessment (JSON)
     let apiAssessments = API.AssessmentController()

@@ -185,3 +185,55 @@ extension OutboxTests {
         }
     }
 }
+
+/// The administrator's outbox page and API: a test message with field errors for a bad address, the queue by state,
+/// and sending a failed message again (409 for any other state).
+struct OutboxPageTests {
+    typealias API = AssessmentTests.API
+
+    @Test func anAdministratorQueuesATestMessageAndSendsAFailedOneAgain() async throws {
+        try await withSMTPSink(starttls: true, auth: OutboxTests.sinkAuth) { sink in
+            try await withClinic { clinic in
+                let api = try await API(clinic, "admin")
+                let before = try await OutboxStore(database: clinic.app.db).list().count
+                let bad = try await api.json(.POST, "/api/v1/outbox/test", #"{"to":"Dr Rivera <rivera@example.org>"}"#, expect: .unprocessableEntity)
+                #expect((bad["errors"] as? [[String: Any]])?.first?["field"] as? String == "to")
+                #expect(try await OutboxStore(database: clinic.app.db).list().count == before, "a refused message is not queued")
+
+                let queued = try await api.json(.POST, "/api/v1/outbox/test", #"{"to":"reject@example.org"}"#, expect: .accepted)
+                let id = try #require(queued["id"] as? String)
+                #expect(queued["status"] as? String == "pending" && queued["kind"] as? String == "test")
+                #expect(try await clinic.lastAudit().action == AuditAction.outboxQueue.rawValue)
+                // Only a failed or uncertain message is sent again.
+                _ = try await api.json(.POST, "/api/v1/outbox/\(id)/retry", expect: .conflict)
+                try await OutboxTests.delivery(clinic, OutboxTests.smtp(sink)).deliverDue()
+                let list = try await api.json(.GET, "/api/v1/outbox?status=failed", expect: .ok)
+                let items = try #require(list["items"] as? [[String: Any]])
+                #expect(items.map { $0["id"] as? String } == [id])
+                #expect((items[0]["lastError"] as? String)?.hasPrefix("550") == true)
+                #expect((list["relay"] as? [String: Any])?["configured"] as? Bool == false)
+                #expect((list["counts"] as? [String: Int])?["failed"] == 1)
+                _ = try await api.json(.GET, "/api/v1/outbox?status=lost", expect: .unprocessableEntity)
+                let again = try await api.json(.POST, "/api/v1/outbox/\(id)/retry", expect: .ok)
+                #expect(again["status"] as? String == "pending" && again["attempts"] as? Int == 0)
+                #expect(try await clinic.lastAudit().action == AuditAction.outboxRetry.rawValue)
+                _ = try await api.json(.POST, "/api/v1/outbox/\(UUID())/retry", expect: .notFound)
+
+                // The page: the relay's state, the message, and the form's field error.
+                let admin = try await clinic.signIn("admin")
+                let t = try clinic.tester
+                let page = try await t.sendRequest(.GET, "/admin/outbox", headers: admin.headers)
+                #expect(page.status == .ok && page.body.string.contains("No mail relay is configured") && page.body.string.contains("reject@example.org"))
+                let (h, b) = admin.form([("to", "not-an-address")])
+                let refused = try await t.sendRequest(.POST, "/admin/outbox/test", headers: h, body: b)
+                #expect(refused.status == .unprocessableEntity && refused.body.string.contains("Recipient must"))
+                let (h2, b2) = admin.form([("to", "front.office@example.org")])
+                let accepted = try await t.sendRequest(.POST, "/admin/outbox/test", headers: h2, body: b2)
+                #expect(accepted.status == .ok && accepted.body.string.contains("Queued a test message to front.office@example.org"))
+                // A therapist does not see the outbox.
+                let ana = try await clinic.signIn("ana.lmt")
+                #expect(try await t.sendRequest(.GET, "/admin/outbox", headers: ana.headers).status == .notFound)
+            }
+        }
+    }
+}

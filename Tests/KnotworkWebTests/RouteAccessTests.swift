@@ -59,7 +59,7 @@ import VaporTesting
                         case .parameter("precautionID"): return UUID().uuidString
                         case .parameter("ruleKey"): return "matrix-rule"
                         case .parameter("userID"): return clinic.user("bea.bh").id.uuidString
-                        case .parameter("tokenID"), .parameter("templateID"): return UUID().uuidString
+                        case .parameter("tokenID"), .parameter("templateID"), .parameter("messageID"): return UUID().uuidString
                         case .parameter("file"): return "app.css"
                         default: return component.description
                         }
@@ -76,8 +76,10 @@ import VaporTesting
                     if route.description == "POST /signin" {
                         // Signing in is open to all; a bearer caller with no credentials in the form is simply not signed in.
                         #expect(res.status != .internalServerError)
-                    } else if (route.description.contains("tokens/:tokenID") || route.description.contains(":templateID")) && expectAllowed {
-                        // Revoking a token (retiring a template) that does not exist is "not found" even for its would-be owner.
+                    } else if (route.description.contains("tokens/:tokenID") || route.description.contains(":templateID")
+                                || route.description.contains(":messageID")) && expectAllowed {
+                        // Revoking a token (retiring a template, retrying a message) that does not exist is "not found" even for
+                        // its would-be owner.
                         #expect(res.status == .notFound)
                     } else if route.description.contains("precautions/:precautionID") && expectAllowed {
                         // The empty body's missing reason is reported before the (made-up) precaution is looked up.

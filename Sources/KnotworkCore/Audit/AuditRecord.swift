@@ -58,6 +58,9 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case referralRead = "referral.read"
     case referralCreate = "referral.create"
     case referralUpdate = "referral.update"
+    case outboxRead = "outbox.read"
+    case outboxQueue = "outbox.queue"
+    case outboxRetry = "outbox.retry"
 }
 
 public enum AuditOutcome: String, Codable, Sendable, CaseIterable {

@@ -63,6 +63,9 @@ enum Paths {
     static let adminOverrides = "/admin/coverage-overrides"
     static let adminSafetyRules = "/admin/safety-rules"
     static let adminClinic = "/admin/clinic"
+    static let adminOutbox = "/admin/outbox"
+    static let adminOutboxTest = "/admin/outbox/test"
+    static func adminOutboxRetry(_ id: UUID) -> String { "/admin/outbox/\(id.uuidString.lowercased())/retry" }
     static let painMapScript = "/static/painmap.js"
     static let noteScript = "/static/note.js"
     static let icd10Script = "/static/icd10.js"
