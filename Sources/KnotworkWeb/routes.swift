@@ -40,6 +40,8 @@ func routes(_ app: Application) throws {
     let account = AccountController()
     app.get("account", use: account.show).require(.signedIn)
     app.post("account", "password", use: account.changePassword).require(.signedIn)
+    let clinicianRoles = Set(Role.allCases.filter(\.isClinician))
+    app.post("account", "profile", use: account.saveProfile).require(.roles(clinicianRoles))
     app.post("account", "tokens", use: account.createToken).require(.signedIn)
     app.post("account", "tokens", ":tokenID", "revoke", use: account.revokeToken).require(.signedIn)
 
@@ -116,6 +118,8 @@ func routes(_ app: Application) throws {
     let apiAdmin = API.AdminController()
     api.get("openapi.json", use: OpenAPIDocument.serve).require(.open)
     api.get("me", use: API.me).require(.signedIn)
+    api.get("me", "profile", use: API.profile).require(.roles(clinicianRoles))
+    api.put("me", "profile", use: API.saveProfile).require(.roles(clinicianRoles))
     api.get("patients", use: apiPatients.index).require(.signedIn)
     api.post("patients", use: apiPatients.create).require(.roles(registrars))
     api.get("patients", ":patientID", use: apiPatients.show).require(.patient(.demographics))

@@ -95,6 +95,18 @@ def audit_verify(b: Browser) -> None:
     b.get("/admin/audit/verify")
 
 
+def admin_outbox(b: Browser) -> None:
+    b.get("/admin/outbox")
+    assert b.exists("#test-form")
+
+
+def admin_outbox_errors(b: Browser) -> None:
+    b.get("/admin/outbox")
+    b.find("#to").send_keys("not-an-address")
+    b.submit_form("#test-form button[type=submit]")
+    assert b.exists(".error-summary")
+
+
 def not_found(b: Browser) -> None:
     b.get(f"/patients/{uuid.uuid4()}")
     assert b.h1() == "Not found"
@@ -122,12 +134,14 @@ PAGES = [
     ("admin-users", "admin", admin_users),
     ("admin-audit", "admin", admin_audit),
     ("audit-verify", "admin", audit_verify),
+    ("admin-outbox", "admin", admin_outbox),
+    ("admin-outbox-errors", "admin", admin_outbox_errors),
     ("not-found", "ana.lmt", not_found),
     ("not-found-signed-out", None, not_found_signed_out),
 ]
 
 TABLET_PAGES = ["signin", "patients-clinician", "patients-front-desk", "chart-clinician", "chart-front-desk",
-                "new-patient-errors", "account", "admin-users", "admin-audit"]
+                "new-patient-errors", "account", "admin-users", "admin-audit", "admin-outbox"]
 
 
 def _visit(b: Browser, user: str | None, setup) -> None:

@@ -16,6 +16,26 @@ from test_assessment import UUID, ana_http, ana_patients, by_id, claim_patient, 
 from test_episode import audit, page_problem, select_only, select_value, set_date, set_datetime_local
 
 
+def sign_session_note(b: Browser, pid: str) -> None:
+    """Fills the open session-note form (two hours ago, 55 minutes of myofascial release) and signs it."""
+    for box in b.find_all("form#note-form #pre-session input[type=checkbox][name=acknowledged]"):
+        if not box.is_selected():
+            box.click()
+    if b.exists("#holdOverrideReason"):
+        fill(by_id(b, "holdOverrideReason"), "Cleared by phone with the medical provider")
+    start = dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0) - dt.timedelta(hours=2)
+    set_datetime_local(b, by_id(b, "timeIn"), start.strftime("%Y-%m-%dT%H:%M"))
+    set_datetime_local(b, by_id(b, "timeOut"), (start + dt.timedelta(minutes=55)).strftime("%Y-%m-%dT%H:%M"))
+    select_value(b, "subjective.painToday", "5")
+    fill(by_id(b, "subjective.text"), "Neck stiff after work")
+    select_value(b, "interventions[0].technique", "myofascial-release")
+    select_only(b, "interventions[0].regions", ["neck-back.left"])
+    fill(by_id(b, "interventions[0].minutes"), "40")
+    select_value(b, "painAfter", "3")
+    b.submit_form("button#note-sign")
+    assert re.fullmatch(f"/patients/{pid}/notes/{UUID}", b.path), page_problem(b, "signing the note")
+
+
 def refer(b: Browser, pid: str, fields: dict[str, str], provider: str | None) -> None:
     b.get(f"/patients/{pid}/referrals")
     select_value(b, "kind", "order")
@@ -59,22 +79,7 @@ def test_a_provider_refers_and_a_signed_session_counts_with_its_alert(browser: B
     b.sign_in("ana.lmt")
     b.get(f"/patients/{pid}/notes/new")
     assert "Automatic: Referral from Max" in b.find("#coverage").text, page_problem(b, "the note's visit counter")
-    for box in b.find_all("form#note-form #pre-session input[type=checkbox][name=acknowledged]"):
-        if not box.is_selected():
-            box.click()
-    if b.exists("#holdOverrideReason"):
-        fill(by_id(b, "holdOverrideReason"), "Cleared by phone with the medical provider")
-    start = dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0) - dt.timedelta(hours=2)
-    set_datetime_local(b, by_id(b, "timeIn"), start.strftime("%Y-%m-%dT%H:%M"))
-    set_datetime_local(b, by_id(b, "timeOut"), (start + dt.timedelta(minutes=55)).strftime("%Y-%m-%dT%H:%M"))
-    select_value(b, "subjective.painToday", "5")
-    fill(by_id(b, "subjective.text"), "Neck stiff after work")
-    select_value(b, "interventions[0].technique", "myofascial-release")
-    select_only(b, "interventions[0].regions", ["neck-back.left"])
-    fill(by_id(b, "interventions[0].minutes"), "40")
-    select_value(b, "painAfter", "3")
-    b.submit_form("button#note-sign")
-    assert re.fullmatch(f"/patients/{pid}/notes/{UUID}", b.path), page_problem(b, "signing the note")
+    sign_session_note(b, pid)
 
     # 3. The patient page shows the counter with its alert. --------------------------------------------------------
     b.get(f"/patients/{pid}")

@@ -61,6 +61,7 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case outboxRead = "outbox.read"
     case outboxQueue = "outbox.queue"
     case outboxRetry = "outbox.retry"
+    case profileUpdate = "user.profile_update"
 }
 
 public enum AuditOutcome: String, Codable, Sendable, CaseIterable {

@@ -13,17 +13,21 @@ public struct ClinicSettings: Sendable, Equatable, Codable {
     public var retiredTechniques: [Technique]
     /// When visit counters warn (issue 11).
     public var counters: CounterSettings
+    /// The clinic's letterhead (issue 11).
+    public var identity: ClinicIdentity
 
     public init(progress: ProgressSettings = .standard, certification: CertificationPolicy = CertificationPolicy(required: true),
-                techniques: [Technique] = TechniqueCatalog.standard, retiredTechniques: [Technique] = [], counters: CounterSettings = .standard) {
+                techniques: [Technique] = TechniqueCatalog.standard, retiredTechniques: [Technique] = [], counters: CounterSettings = .standard,
+                identity: ClinicIdentity = ClinicIdentity()) {
         self.progress = progress
         self.certification = certification
         self.techniques = techniques
         self.retiredTechniques = retiredTechniques
         self.counters = counters
+        self.identity = identity
     }
 
-    enum CodingKeys: String, CodingKey { case progress, certification, techniques, retiredTechniques, counters }
+    enum CodingKeys: String, CodingKey { case progress, certification, techniques, retiredTechniques, counters, identity }
 
     /// Versions saved before a setting existed read with its default.
     public init(from decoder: any Decoder) throws {
@@ -33,6 +37,7 @@ public struct ClinicSettings: Sendable, Equatable, Codable {
         self.techniques = try c.decode([Technique].self, forKey: .techniques)
         self.retiredTechniques = try c.decode([Technique].self, forKey: .retiredTechniques)
         self.counters = try c.decodeIfPresent(CounterSettings.self, forKey: .counters) ?? .standard
+        self.identity = try c.decodeIfPresent(ClinicIdentity.self, forKey: .identity) ?? ClinicIdentity()
     }
 
     /// Issue 4's defaults: plateau over 4 sessions or 4 weeks, re-evaluation every 10 visits or 30 days, certification
@@ -70,9 +75,12 @@ public struct ClinicSettingsInput: Codable, Sendable, Equatable {
     public var techniques: [TechniqueInput]?
     public var alertVisitsLeft: Int?
     public var alertDaysToExpiry: Int?
+    /// The clinic's letterhead, whole when given (a blank field clears it).
+    public var identity: ClinicIdentity?
 
     public init(plateauSessions: Int? = nil, plateauWeeks: Int? = nil, reEvaluationEveryVisits: Int? = nil, reEvaluationEveryDays: Int? = nil,
-                certificationRequired: Bool? = nil, techniques: [TechniqueInput]? = nil, alertVisitsLeft: Int? = nil, alertDaysToExpiry: Int? = nil) {
+                certificationRequired: Bool? = nil, techniques: [TechniqueInput]? = nil, alertVisitsLeft: Int? = nil, alertDaysToExpiry: Int? = nil, identity: ClinicIdentity? = nil) {
+        self.identity = identity
         self.alertVisitsLeft = alertVisitsLeft
         self.alertDaysToExpiry = alertDaysToExpiry
         self.plateauSessions = plateauSessions
@@ -100,6 +108,9 @@ public struct ClinicSettingsInput: Codable, Sendable, Equatable {
         next.counters = CounterSettings(alertVisitsLeft: self.alertVisitsLeft ?? current.counters.alertVisitsLeft,
                                         alertDaysToExpiry: self.alertDaysToExpiry ?? current.counters.alertDaysToExpiry)
         do { try next.counters.validate() } catch { errors += error.errors }
+        if let identity = self.identity {
+            do { next.identity = try ClinicIdentity.validated(identity) } catch { errors += error.errors }
+        }
         if let list = self.techniques {
             var v = AssessmentValidator()
             if list.isEmpty { v.add("techniques", "Offer at least one technique.") }

@@ -23,5 +23,7 @@ public enum KnotworkMigrations {
         CreateReferrals(),
         // 0007: the e-mail outbox
         CreateOutbox(),
+        // 0008: clinicians' credentials, NPI and signature block
+        CreateClinicianProfiles(),
     ]
 }

@@ -43,6 +43,17 @@ enum CareActions {
         try await ClinicSettingsStore(database: db).current()
     }
 
+    /// The clinic's letterhead for a printed page.
+    static func letterhead(on req: Request) async throws -> ClinicIdentity {
+        try await Self.settings(on: req.db).identity
+    }
+
+    /// The lines under a signed document's signature: the signer's profile in force when it was signed.
+    static func signatureLines(of note: StoredNote, on req: Request) async throws -> [String] {
+        guard let signedAt = note.signedAt else { return [] }
+        return try await ClinicianProfileStore(database: req.db).inForce(note.authorID, at: signedAt).signatureLines(name: note.authorName)
+    }
+
     /// Saves a new version of the clinic's settings (administrator); the previous versions stay. Audited with what changed.
     static func saveSettings(_ input: ClinicSettingsInput, on req: Request) async throws -> ClinicSettingsStore.Version {
         let recorder = try AssessmentActions.recorder(req)

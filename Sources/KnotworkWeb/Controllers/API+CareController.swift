@@ -126,6 +126,7 @@ extension API {
         var retiredTechniques: [Technique]
         var alertVisitsLeft: Int
         var alertDaysToExpiry: Int
+        var identity: ClinicIdentity
 
         init(_ v: ClinicSettingsStore.Version?) {
             let s = v?.settings ?? .standard
@@ -141,6 +142,7 @@ extension API {
             self.retiredTechniques = s.retiredTechniques
             self.alertVisitsLeft = s.counters.alertVisitsLeft
             self.alertDaysToExpiry = s.counters.alertDaysToExpiry
+            self.identity = s.identity
         }
     }
 

@@ -80,6 +80,32 @@ enum API {
         UserResponse(try req.requirePrincipal().user)
     }
 
+    struct ProfileResponse: Content {
+        var credentials: String?
+        var npi: String?
+        var signatureBlock: [String]
+        /// The lines printed under the signature.
+        var signatureLines: [String]
+
+        init(_ p: ClinicianProfile, name: String) {
+            self.credentials = p.credentials
+            self.npi = p.npi
+            self.signatureBlock = p.signatureBlock
+            self.signatureLines = p.signatureLines(name: name)
+        }
+    }
+
+    @Sendable static func profile(req: Request) async throws -> ProfileResponse {
+        let user = try req.requirePrincipal().user
+        return ProfileResponse(try await ClinicianProfileStore(database: req.db).current(user.id), name: user.displayName)
+    }
+
+    @Sendable static func saveProfile(req: Request) async throws -> ProfileResponse {
+        let user = try req.requirePrincipal().user
+        let saved = try await AccountController.saveProfile(try API.decode(AccountController.ProfileForm.self, req), on: req)
+        return ProfileResponse(saved, name: user.displayName)
+    }
+
     /// JSON bodies must be JSON objects of the documented shape; anything else is a 400 or 422.
     static func decode<T: Decodable>(_ type: T.Type, _ req: Request) throws -> T {
         guard let mediaType = req.headers.contentType, mediaType.type.lowercased() == "application",

@@ -10,9 +10,11 @@ struct AccountController {
         try await self.page(req, newToken: nil, errors: [], status: .ok)
     }
 
-    func page(_ req: Request, newToken: String?, errors: [FieldError], status: HTTPStatus, flash: String? = nil) async throws -> Response {
+    func page(_ req: Request, newToken: String?, errors: [FieldError], status: HTTPStatus, flash: String? = nil,
+              form: ProfileForm? = nil) async throws -> Response {
         let p = try req.requirePrincipal()
         let tokens = try await req.tokens.list(userID: p.user.id)
+        let profile = try await ClinicianProfileStore(database: req.db).current(p.user.id)
         let html = Layout.page(
             PageContext(req, title: "My account", flash: flash),
             .h1(.text("My account")),
@@ -44,6 +46,7 @@ struct AccountController {
                     })
                 )))
             ),
+            .if(p.user.role.isClinician, Self.profileSection(profile, errors: errors, form: form, csrf: p.csrfToken)),
             .section(
                 .id("change-password"),
                 .h2(.text("Change password")),
@@ -60,6 +63,48 @@ struct AccountController {
     }
 
     struct TokenForm: Content { var name: String? }
+
+    /// The form and the API body: credentials, NPI and the signature block (one line each, at most four).
+    struct ProfileForm: Content {
+        var credentials: String?
+        var npi: String?
+        var signatureBlock: String?
+    }
+
+    static func profileSection(_ profile: ClinicianProfile, errors: [FieldError], form: ProfileForm?, csrf: String?) -> Node<HTML.BodyContext> {
+        .section(
+            .id("profile"),
+            .h2(.text("Professional details")),
+            .p(.class("hint"), .text("Printed under your signature on notes and reports. A signed document keeps the details in force when it was signed.")),
+            .form(
+                .id("profile-form"), .method(.post), .action(Paths.accountProfile), csrfField(csrf),
+                field("credentials", "Credentials", value: form?.credentials ?? profile.credentials, errors: errors, hint: "After your name, e.g. LMT, BCTMB."),
+                field("npi", "Individual NPI", value: form?.npi ?? profile.npi, errors: errors, hint: "Ten digits; the check digit is verified."),
+                AssessmentViews.textarea("signatureBlock", "signatureBlock", "Signature block", value: form?.signatureBlock ?? profile.signatureBlock.joined(separator: "\n"),
+                                         errors: errors, rows: 4),
+                .button(.type(.submit), .class("primary"), .text("Save professional details"))
+            )
+        )
+    }
+
+    static func saveProfile(_ form: ProfileForm, on req: Request) async throws -> ClinicianProfile {
+        let user = try req.requirePrincipal().user
+        let profile = try ClinicianProfile.validated(credentials: form.credentials, npi: form.npi, signatureBlock: form.signatureBlock)
+        let now = req.now
+        return try await req.audit.perform(req.auditActor, AuditEntry(.profileUpdate, entity: "user:\(user.username)")) { db in
+            try await ClinicianProfileStore(database: db).save(profile, for: user.id, at: now)
+        }
+    }
+
+    @Sendable func saveProfile(req: Request) async throws -> Response {
+        let form = try req.content.decode(ProfileForm.self)
+        do {
+            _ = try await Self.saveProfile(form, on: req)
+            return try await self.page(req, newToken: nil, errors: [], status: .ok, flash: "Professional details saved.")
+        } catch let v as ValidationFailure {
+            return try await self.page(req, newToken: nil, errors: v.errors, status: .unprocessableEntity, form: form)
+        }
+    }
 
     @Sendable func createToken(req: Request) async throws -> Response {
         let p = try req.requirePrincipal()

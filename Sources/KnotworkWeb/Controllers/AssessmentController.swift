@@ -81,7 +81,7 @@ struct AssessmentController {
             ? "Safety screen saved. There is no medical provider on the care team: the referral task is on every team member's task list." : nil
         let html = Layout.page(
             PageContext(req, title: "\(data.record.header.kind.label) · \(data.patient.displayName)",
-                        flash: noProvider ?? saved.map { "\($0.title) saved." }),
+                        flash: noProvider ?? saved.map { "\($0.title) saved." }, letterhead: try await CareActions.letterhead(on: req)),
             AssessmentViews.record(data, viewer: p.user, csrf: p.csrfToken))
         return Layout.response(html)
     }
@@ -209,7 +209,8 @@ struct AssessmentController {
     @Sendable func progressReport(req: Request) async throws -> Response {
         let p = try req.requirePrincipal()
         let data = try await CareActions.chart(on: req, withBodies: true)
-        return Layout.response(Layout.page(PageContext(req, title: "Progress report · \(data.patient.displayName)"),
+        return Layout.response(Layout.page(PageContext(req, title: "Progress report · \(data.patient.displayName)",
+                                                       letterhead: try await CareActions.letterhead(on: req)),
                                            ChartViews.chart(data, viewer: p.user, csrf: p.csrfToken, report: true)))
     }
 

@@ -34,7 +34,7 @@ struct NoteController {
             visit.timeOut = a.end
             start = visit
         }
-        let html = Layout.page(PageContext(req, title: "Session note · \(c.patient.displayName)", scripts: [Paths.noteScript]),
+        let html = Layout.page(PageContext(req, title: "Session note · \(c.patient.displayName)", scripts: [Paths.noteScript], letterhead: try await CareActions.letterhead(on: req)),
                                NoteViews.newPage(c, input: start, key: UUID().uuidString.lowercased(), copied: template == nil && copied != nil,
                                                  template: template, errors: [], csrf: p.csrfToken, viewer: p.user))
         return Layout.response(html)
@@ -49,7 +49,7 @@ struct NoteController {
         let visit = form["appointmentId"].flatMap(UUID.init(uuidString:))
         func again(_ errors: [FieldError], _ input: SessionNoteInput?) async throws -> Response {
             let c = try await CareActions.noteContext(nil, appointmentID: visit, on: req)
-            let html = Layout.page(PageContext(req, title: "Session note · \(c.patient.displayName)", scripts: [Paths.noteScript]),
+            let html = Layout.page(PageContext(req, title: "Session note · \(c.patient.displayName)", scripts: [Paths.noteScript], letterhead: try await CareActions.letterhead(on: req)),
                                    NoteViews.newPage(c, input: input, key: key, copied: false, template: nil, errors: errors, csrf: p.csrfToken,
                                                      viewer: p.user))
             return Layout.response(html, status: .unprocessableEntity)
@@ -99,12 +99,13 @@ struct NoteController {
         let c = try await CareActions.noteContext(try req.pathID("noteID"), on: req)
         guard let note = c.note else { throw Abort(.notFound) }
         let body: Node<HTML.BodyContext> = note.isSigned
-            ? NoteViews.signedPage(c, note: note, addenda: c.addenda, errors: errors, csrf: p.csrfToken, viewer: p.user)
+            ? NoteViews.signedPage(c, note: note, addenda: c.addenda, errors: errors, csrf: p.csrfToken, viewer: p.user,
+                                   signatureLines: try await CareActions.signatureLines(of: note, on: req))
             : NoteViews.newPage(c, input: try? note.decode(SessionNoteInput.self), key: note.idempotencyKey, copied: false, template: nil, errors: errors,
                                 csrf: p.csrfToken, viewer: p.user)
         let saved = try? req.query.get(String.self, at: "saved")
         let flash = saved == "1" ? "Draft saved." : saved == "template" ? "Draft saved, and its treatment saved as a template." : nil
-        return Layout.response(Layout.page(PageContext(req, title: "Session note · \(c.patient.displayName)", flash: flash, scripts: [Paths.noteScript]), body),
+        return Layout.response(Layout.page(PageContext(req, title: "Session note · \(c.patient.displayName)", flash: flash, scripts: [Paths.noteScript], letterhead: try await CareActions.letterhead(on: req)), body),
                                status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
 

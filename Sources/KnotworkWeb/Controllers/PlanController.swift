@@ -91,8 +91,10 @@ struct PlanController {
     func dischargePage(_ req: Request, draft: Bool, errors: [FieldError]) async throws -> Response {
         let p = try req.requirePrincipal()
         let d = try await CareActions.discharge(draft: draft, on: req)
-        return Layout.response(Layout.page(PageContext(req, title: "Discharge summary · \(d.patient.displayName)"),
-                                           DischargeViews.page(d, errors: errors, csrf: p.csrfToken, viewer: p.user)),
+        let signatureLines = if let note = d.note { try await CareActions.signatureLines(of: note, on: req) } else { [String]() }
+        return Layout.response(Layout.page(PageContext(req, title: "Discharge summary · \(d.patient.displayName)", letterhead: try await CareActions.letterhead(on: req)),
+                                           DischargeViews.page(d, errors: errors, csrf: p.csrfToken, viewer: p.user,
+                                                               signatureLines: signatureLines)),
                                status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
 

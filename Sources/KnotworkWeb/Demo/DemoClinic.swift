@@ -59,6 +59,7 @@ public enum DemoClinic {
         for u in self.users {
             byName[u.username] = try await userStore.create(username: u.username, displayName: u.name, role: u.role, passwordHash: hash, now: now)
         }
+        try await self.addIdentity(app, users: byName, now: now)
         try await self.addPatients(app, count: patients, users: byName)
         // One of Ana's patients comes with three assessments, so that comparisons have something to show.
         if let first = try await PatientStore(database: app.db).find(recordNumber: "KW-000001"), let ana = byName["ana.lmt"] {
@@ -70,6 +71,27 @@ public enum DemoClinic {
         try await AuditTrail(database: app.db, now: app.knotwork.clock.now)
             .record(.commandLine("demo"), AuditEntry(.userCreate, entity: "demo clinic", detail: "\(self.users.count) users, \(patients) patients"))
         return true
+    }
+
+    /// The clinic's letterhead and the clinicians' signature details. Synthetic: 555 numbers, example NPIs with valid check
+    /// digits (1234567893 is CMS's own example), an invented tax id.
+    static func addIdentity(_ app: Application, users: [String: User], now: Date) async throws {
+        let identity = ClinicIdentity(legalName: "Lakeshore Medical Massage (demo)", addressLine1: "100 Synthetic Way, Suite 2", city: "Springfield",
+                                      state: "OR", postalCode: "97477", phone: "555-010-0100", fax: "555-010-0101", npi: "1234567893", taxID: "12-3456789")
+        let admin = users["admin"]!
+        let settings = ClinicSettingsStore(database: app.db)
+        var current = try await settings.current()
+        current.identity = identity
+        _ = try await settings.save(current, by: Recorder(userID: admin.id, name: admin.displayName), at: now)
+        let profiles: [(String, ClinicianProfile)] = [
+            ("ana.lmt", ClinicianProfile(credentials: "BCTMB", npi: "1987654328", signatureBlock: ["OR LMT 00001 (demo)"])),
+            ("ben.lmt", ClinicianProfile(npi: "1555012347", signatureBlock: ["OR LMT 00002 (demo)"])),
+            ("pat.pt", ClinicianProfile(credentials: "DPT", npi: "1666023456", signatureBlock: ["OR PT 00003 (demo)"])),
+        ]
+        // In force from before the demo's history, so that its signed notes carry them.
+        for (username, profile) in profiles {
+            try await ClinicianProfileStore(database: app.db).save(profile, for: users[username]!.id, at: now.addingTimeInterval(-400 * 86_400))
+        }
     }
 
     /// Today's and next week's visits (UTC), so that the schedule has a day to start notes from.

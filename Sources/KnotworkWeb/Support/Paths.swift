@@ -64,6 +64,7 @@ enum Paths {
     static let adminSafetyRules = "/admin/safety-rules"
     static let adminClinic = "/admin/clinic"
     static let adminOutbox = "/admin/outbox"
+    static let accountProfile = "/account/profile"
     static let adminOutboxTest = "/admin/outbox/test"
     static func adminOutboxRetry(_ id: UUID) -> String { "/admin/outbox/\(id.uuidString.lowercased())/retry" }
     static let painMapScript = "/static/painmap.js"

@@ -35,17 +35,30 @@ struct PageContext {
     var flash: String?
     /// Page-specific scripts (the pain map's), beside the one every page loads.
     var scripts: [String]
+    /// The clinic's letterhead, on the pages that are printed as documents (records, notes, reports).
+    var letterhead: ClinicIdentity?
 
-    init(_ req: Request, title: String, flash: String? = nil, scripts: [String] = []) {
+    init(_ req: Request, title: String, flash: String? = nil, scripts: [String] = [], letterhead: ClinicIdentity? = nil) {
         self.user = req.principal?.user
         self.csrfToken = req.principal?.csrfToken
         self.title = title
         self.flash = flash
         self.scripts = scripts
+        self.letterhead = letterhead
     }
 }
 
 enum Layout {
+    /// The clinic's name, address, phone, fax and NPI as set; nothing when none is set. The tax id is for claims only.
+    static func letterhead(_ id: ClinicIdentity) -> Node<HTML.BodyContext> {
+        guard !id.isEmpty else { return .empty }
+        let contact = [id.phone.map { "Phone " + $0 }, id.fax.map { "Fax " + $0 }, id.npi.map { "NPI " + $0 }].compactMap { $0 }
+        return .div(.class("letterhead"), .id("letterhead"),
+                    .unwrap(id.legalName) { .p(.class("letterhead-name"), txt($0)) },
+                    .if(!id.addressLines.isEmpty, .p(txt(id.addressLines.joined(separator: " · ")))),
+                    .if(!contact.isEmpty, .p(txt(contact.joined(separator: " · ")))))
+    }
+
     static func page(_ ctx: PageContext, _ content: Node<HTML.BodyContext>...) -> HTML {
         HTML(
             .lang(.english),
@@ -95,6 +108,7 @@ enum Layout {
                 ),
                 .main(
                     .id("main"), .attribute(named: "tabindex", value: "-1"),
+                    .unwrap(ctx.letterhead) { Self.letterhead($0) },
                     .unwrap(ctx.flash) { .p(.class("flash"), .attribute(named: "role", value: "status"), txt($0)) },
                     .group(content)
                 ),

@@ -152,8 +152,13 @@ enum NoteViews {
         )
     }
 
+    /// The signer's name with credentials, NPI and signature block as they were when the document was signed.
+    static func signatureBlock(_ lines: [String]) -> Node<HTML.BodyContext> {
+        .div(.id("signature-block"), .class("signature-block"), .forEach(lines) { .p(txt($0)) })
+    }
+
     static func signedPage(_ c: CareActions.NoteContext, note: StoredNote, addenda: [StoredAddendum], errors: [FieldError], csrf: String?,
-                           viewer: User) -> Node<HTML.BodyContext> {
+                           viewer: User, signatureLines: [String]) -> Node<HTML.BodyContext> {
         let body = try? note.decode(SessionNote.self)
         return .group(
             .div(.class("page-title"), .h1(txt("Session note · " + c.patient.displayName))),
@@ -162,6 +167,7 @@ enum NoteViews {
             .p(.id("signature"), .class("notice"),
                txt("Signed by \(note.authorName) at \(note.signedAt.map { AuditRecord.timestamp($0) } ?? "")" + (note.late ? " (late entry)" : "")
                    + ". SHA-256 \(note.signature ?? "") — " + (NoteSignature.verify(note) ? "verified." : "DOES NOT VERIFY."))),
+            Self.signatureBlock(signatureLines),
             .unwrap(body) { b in
                 .dl(
                     .dt(.text("Session")), .dd(.text("\(AuditRecord.timestamp(b.timeIn)) – \(AuditRecord.timestamp(b.timeOut)) (\(b.sessionMinutes) min)")),

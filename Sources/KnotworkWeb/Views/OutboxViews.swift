@@ -40,7 +40,8 @@ enum OutboxViews {
                 .h2("Send a test message"),
                 .p(.class("hint"), .text("Checks the relay end to end. The message names who queued it and when, and carries no patient data.")),
                 errorSummary(errors),
-                .form(.id("test-form"), .method(.post), .action(Paths.adminOutboxTest), csrfField(csrf),
+                .form(.id("test-form"), .method(.post), .action(Paths.adminOutboxTest), .attribute(named: "novalidate", value: nil, ignoreIfValueIsEmpty: false),
+                      csrfField(csrf),
                       field("to", "Recipient", value: to, errors: errors, type: .email, required: true, autocomplete: "email"),
                       .button(.type(.submit), .class("primary"), .text("Queue test message"))))
         )

@@ -122,7 +122,7 @@ enum PlanViews {
 
 /// The discharge summary page: draft it from the data, edit the reason and text, sign it.
 enum DischargeViews {
-    static func page(_ d: CareActions.Discharge, errors: [FieldError], csrf: String?, viewer: User) -> Node<HTML.BodyContext> {
+    static func page(_ d: CareActions.Discharge, errors: [FieldError], csrf: String?, viewer: User, signatureLines: [String]) -> Node<HTML.BodyContext> {
         let pid = d.patient.id
         return .group(
             .div(.class("page-title"), .h1(txt("Discharge summary · " + d.patient.displayName))),
@@ -151,7 +151,8 @@ enum DischargeViews {
             },
             .unwrap(d.note) { note in
                 note.isSigned
-                    ? .p(.id("discharge-signed"), .class("notice"), txt("Signed by \(note.authorName) at \(note.signedAt.map { AuditRecord.timestamp($0) } ?? ""). Reason: \(d.summary?.reason.label ?? ""). \(d.summary?.summary ?? "") SHA-256 \(note.signature ?? "") — " + (NoteSignature.verify(note) ? "verified." : "DOES NOT VERIFY.")))
+                    ? .group(.p(.id("discharge-signed"), .class("notice"), txt("Signed by \(note.authorName) at \(note.signedAt.map { AuditRecord.timestamp($0) } ?? ""). Reason: \(d.summary?.reason.label ?? ""). \(d.summary?.summary ?? "") SHA-256 \(note.signature ?? "") — " + (NoteSignature.verify(note) ? "verified." : "DOES NOT VERIFY."))),
+                             NoteViews.signatureBlock(signatureLines))
                     : .form(
                         .id("discharge-form"), .method(.post), .action(Paths.discharge(pid)), csrfField(csrf), errorSummary(errors),
                         .input(.type(.hidden), .name("noteId"), .value(note.id.uuidString.lowercased())),

@@ -3,7 +3,7 @@ import KnotworkCore
 import KnotworkStore
 import Plot
 
-/// The administrator's page for the clinic's settings: progress rules, certification, and the technique list.
+/// The administrator's page for the clinic's settings: its identity, progress rules, certification, and the technique list.
 enum SettingsViews {
     typealias V = AssessmentViews
 
@@ -37,6 +37,22 @@ enum SettingsViews {
             V.input("alertDaysToExpiry", "alertDaysToExpiry", "… or this many days before it expires",
                     value: value("alertDaysToExpiry", s.counters.alertDaysToExpiry), errors: errors, type: .number, min: "0", max: "90")
         )
+        let id = s.identity
+        let identityFields: [(String, String, String?, String?)] = [
+            ("legalName", "Legal name", id.legalName, nil), ("addressLine1", "Address", id.addressLine1, nil),
+            ("addressLine2", "Address line 2", id.addressLine2, nil), ("city", "City", id.city, nil),
+            ("state", "State", id.state, "Two-letter USPS code, e.g. IL."), ("postalCode", "ZIP code", id.postalCode, nil),
+            ("phone", "Phone", id.phone, nil), ("fax", "Fax", id.fax, nil),
+            ("npi", "Organization NPI", id.npi, "Ten digits; the check digit is verified (45 CFR 162.406)."),
+            ("taxID", "Federal tax id (EIN)", id.taxID, "For claims; not printed on reports."),
+        ]
+        let identity: Node<HTML.FormContext> = .fieldset(
+            legend("The clinic's identity"),
+            .p(.class("hint"), .text("The letterhead of every printed report, and later of claims.")),
+            .forEach(identityFields) { key, label, current, hint in
+                V.input("identity." + key, "identity." + key, label, value: f.map { $0["identity." + key] ?? "" } ?? current, errors: errors, hint: hint)
+            }
+        )
         let certification: Node<HTML.FormContext> = .fieldset(
             legend("Certification"),
             V.checkbox("certificationRequired", "certificationRequired", "Plans of care need certification by the care team's medical provider",
@@ -60,7 +76,7 @@ enum SettingsViews {
         )
         let form: Node<HTML.BodyContext> = .form(
             .id("clinic-settings-form"), .method(.post), .action(Paths.adminClinic),
-            csrfField(csrf), progress, certification, techniques,
+            csrfField(csrf), identity, progress, certification, techniques,
             .button(.id("settings-submit"), .type(.submit), .class("primary"), .text("Save settings"))
         )
         return .group(.h1(.text("Clinic settings")), .p(txt(intro)), errorSummary(errors), form)
@@ -108,7 +124,11 @@ enum SettingsViews {
         }
         return (ClinicSettingsInput(plateauSessions: plateauSessions, plateauWeeks: plateauWeeks, reEvaluationEveryVisits: visits,
                                    reEvaluationEveryDays: days, certificationRequired: f.flag("certificationRequired"), techniques: techniques,
-                                   alertVisitsLeft: alertVisits, alertDaysToExpiry: alertDays), rowOf)
+                                   alertVisitsLeft: alertVisits, alertDaysToExpiry: alertDays,
+                                   identity: ClinicIdentity(legalName: f["identity.legalName"], addressLine1: f["identity.addressLine1"],
+                                                            addressLine2: f["identity.addressLine2"], city: f["identity.city"], state: f["identity.state"],
+                                                            postalCode: f["identity.postalCode"], phone: f["identity.phone"], fax: f["identity.fax"],
+                                                            npi: f["identity.npi"], taxID: f["identity.taxID"])), rowOf)
     }
 
     /// Core names the k-th technique given; the page names the row it was typed in.
