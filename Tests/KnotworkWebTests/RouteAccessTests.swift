@@ -48,6 +48,7 @@ import VaporTesting
                     let note = route.path.contains(.parameter("noteID")) ? try await clinic.addNote(patient, by: "ana.lmt") : nil
                     let visit = route.path.contains(.parameter("appointmentID")) ? try await clinic.addAppointment(patient, with: "ana.lmt") : nil
                     let referral = route.path.contains(.parameter("referralID")) ? try await clinic.addReferral(patient) : nil
+                    let report = route.path.contains(.parameter("reportID")) ? try await clinic.addReport(patient, by: "ana.lmt") : nil
                     var path = "/" + route.path.map { component -> String in
                         switch component {
                         case .parameter("patientID"): return patient.id.uuidString
@@ -56,10 +57,11 @@ import VaporTesting
                         case .parameter("noteID"): return note!.id.uuidString
                         case .parameter("appointmentID"): return visit!.id.uuidString
                         case .parameter("referralID"): return referral!.id.uuidString
+                        case .parameter("reportID"): return report!.id.uuidString
                         case .parameter("precautionID"): return UUID().uuidString
                         case .parameter("ruleKey"): return "matrix-rule"
                         case .parameter("userID"): return clinic.user("bea.bh").id.uuidString
-                        case .parameter("tokenID"), .parameter("templateID"), .parameter("messageID"): return UUID().uuidString
+                        case .parameter("tokenID"), .parameter("templateID"), .parameter("messageID"), .parameter("deliveryID"): return UUID().uuidString
                         case .parameter("file"): return "app.css"
                         default: return component.description
                         }
@@ -77,7 +79,7 @@ import VaporTesting
                         // Signing in is open to all; a bearer caller with no credentials in the form is simply not signed in.
                         #expect(res.status != .internalServerError)
                     } else if (route.description.contains("tokens/:tokenID") || route.description.contains(":templateID")
-                                || route.description.contains(":messageID")) && expectAllowed {
+                                || route.description.contains(":messageID") || route.description.contains(":deliveryID")) && expectAllowed {
                         // Revoking a token (retiring a template, retrying a message) that does not exist is "not found" even for
                         // its would-be owner.
                         #expect(res.status == .notFound)

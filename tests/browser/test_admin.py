@@ -110,7 +110,7 @@ def test_admin_users_audit_report_csv_and_verify(browser: Browser):
 def test_admin_pages_refused_to_a_clinician(browser: Browser):
     b = browser
     b.sign_in("ana.lmt")
-    assert [a.text for a in b.find_all("nav#main-nav a")] == ["Patients", "Schedule", "My tasks", "My account"]
+    assert [a.text for a in b.find_all("nav#main-nav a")] == ["Patients", "Schedule", "My tasks", "Inbox", "My account"]
     for path in ("/admin/users", "/admin/audit", "/admin/audit/verify"):
         b.get(path)
         assert b.h1() == "Not found", f"{path} as ana.lmt: {b.h1()}"

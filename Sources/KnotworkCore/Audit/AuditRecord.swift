@@ -62,6 +62,8 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case outboxQueue = "outbox.queue"
     case outboxRetry = "outbox.retry"
     case profileUpdate = "user.profile_update"
+    case reportDeliver = "report.deliver"
+    case reportAcknowledge = "report.acknowledge"
 }
 
 public enum AuditOutcome: String, Codable, Sendable, CaseIterable {

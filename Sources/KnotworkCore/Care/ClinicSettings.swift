@@ -15,19 +15,22 @@ public struct ClinicSettings: Sendable, Equatable, Codable {
     public var counters: CounterSettings
     /// The clinic's letterhead (issue 11).
     public var identity: ClinicIdentity
+    /// What an e-mail notice of a progress report may say about the patient (issue 11).
+    public var reportNotice: ReportNoticeDetail
 
     public init(progress: ProgressSettings = .standard, certification: CertificationPolicy = CertificationPolicy(required: true),
                 techniques: [Technique] = TechniqueCatalog.standard, retiredTechniques: [Technique] = [], counters: CounterSettings = .standard,
-                identity: ClinicIdentity = ClinicIdentity()) {
+                identity: ClinicIdentity = ClinicIdentity(), reportNotice: ReportNoticeDetail = .none) {
         self.progress = progress
         self.certification = certification
         self.techniques = techniques
         self.retiredTechniques = retiredTechniques
         self.counters = counters
         self.identity = identity
+        self.reportNotice = reportNotice
     }
 
-    enum CodingKeys: String, CodingKey { case progress, certification, techniques, retiredTechniques, counters, identity }
+    enum CodingKeys: String, CodingKey { case progress, certification, techniques, retiredTechniques, counters, identity, reportNotice }
 
     /// Versions saved before a setting existed read with its default.
     public init(from decoder: any Decoder) throws {
@@ -38,6 +41,7 @@ public struct ClinicSettings: Sendable, Equatable, Codable {
         self.retiredTechniques = try c.decode([Technique].self, forKey: .retiredTechniques)
         self.counters = try c.decodeIfPresent(CounterSettings.self, forKey: .counters) ?? .standard
         self.identity = try c.decodeIfPresent(ClinicIdentity.self, forKey: .identity) ?? ClinicIdentity()
+        self.reportNotice = try c.decodeIfPresent(ReportNoticeDetail.self, forKey: .reportNotice) ?? .none
     }
 
     /// Issue 4's defaults: plateau over 4 sessions or 4 weeks, re-evaluation every 10 visits or 30 days, certification
@@ -77,10 +81,12 @@ public struct ClinicSettingsInput: Codable, Sendable, Equatable {
     public var alertDaysToExpiry: Int?
     /// The clinic's letterhead, whole when given (a blank field clears it).
     public var identity: ClinicIdentity?
+    public var reportNotice: String?
 
     public init(plateauSessions: Int? = nil, plateauWeeks: Int? = nil, reEvaluationEveryVisits: Int? = nil, reEvaluationEveryDays: Int? = nil,
-                certificationRequired: Bool? = nil, techniques: [TechniqueInput]? = nil, alertVisitsLeft: Int? = nil, alertDaysToExpiry: Int? = nil, identity: ClinicIdentity? = nil) {
+                certificationRequired: Bool? = nil, techniques: [TechniqueInput]? = nil, alertVisitsLeft: Int? = nil, alertDaysToExpiry: Int? = nil, identity: ClinicIdentity? = nil, reportNotice: String? = nil) {
         self.identity = identity
+        self.reportNotice = reportNotice
         self.alertVisitsLeft = alertVisitsLeft
         self.alertDaysToExpiry = alertDaysToExpiry
         self.plateauSessions = plateauSessions
@@ -108,6 +114,11 @@ public struct ClinicSettingsInput: Codable, Sendable, Equatable {
         next.counters = CounterSettings(alertVisitsLeft: self.alertVisitsLeft ?? current.counters.alertVisitsLeft,
                                         alertDaysToExpiry: self.alertDaysToExpiry ?? current.counters.alertDaysToExpiry)
         do { try next.counters.validate() } catch { errors += error.errors }
+        if let notice = self.reportNotice {
+            if let detail = ReportNoticeDetail(rawValue: notice) { next.reportNotice = detail } else {
+                errors.append(FieldError("reportNotice", "Use one of " + ReportNoticeDetail.allCases.map(\.rawValue).joined(separator: ", ") + "."))
+            }
+        }
         if let identity = self.identity {
             do { next.identity = try ClinicIdentity.validated(identity) } catch { errors += error.errors }
         }
@@ -161,5 +172,22 @@ public struct ClinicSettingsInput: Codable, Sendable, Equatable {
 
     static func isCode(_ s: String) -> Bool {
         s.count <= 60 && !s.hasPrefix("-") && !s.hasSuffix("-") && s.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }
+    }
+}
+
+/// What an e-mail notice of a signed progress report says about the patient. E-mail is not a secure channel, so the
+/// report itself never travels by e-mail; the notice says where to get it. HIPAA 164.312(e)(1) leaves the choice to the
+/// clinic's risk analysis: the default names no patient at all.
+public enum ReportNoticeDetail: String, Sendable, Codable, CaseIterable {
+    /// "A progress report for a patient you referred is ready."
+    case none
+    /// The patient's record number as well (no name, no date of birth).
+    case recordNumber
+
+    public var label: String {
+        switch self {
+        case .none: "Nothing about the patient"
+        case .recordNumber: "The patient's record number only"
+        }
     }
 }

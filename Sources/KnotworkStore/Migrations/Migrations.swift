@@ -25,5 +25,7 @@ public enum KnotworkMigrations {
         CreateOutbox(),
         // 0008: clinicians' credentials, NPI and signature block
         CreateClinicianProfiles(),
+        // 0009: where each signed progress report went
+        CreateReportDeliveries(),
     ]
 }

@@ -127,6 +127,7 @@ extension API {
         var alertVisitsLeft: Int
         var alertDaysToExpiry: Int
         var identity: ClinicIdentity
+        var reportNotice: String
 
         init(_ v: ClinicSettingsStore.Version?) {
             let s = v?.settings ?? .standard
@@ -143,6 +144,7 @@ extension API {
             self.alertVisitsLeft = s.counters.alertVisitsLeft
             self.alertDaysToExpiry = s.counters.alertDaysToExpiry
             self.identity = s.identity
+            self.reportNotice = s.reportNotice.rawValue
         }
     }
 

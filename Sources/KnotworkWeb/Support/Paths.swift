@@ -59,6 +59,10 @@ enum Paths {
     static func discharge(_ patientID: UUID) -> String { self.patient(patientID) + "/discharge" }
     static let tasks = "/tasks"
     static func referrals(_ patientID: UUID) -> String { self.patient(patientID) + "/referrals" }
+    static func reports(_ patientID: UUID) -> String { self.patient(patientID) + "/reports" }
+    static func report(_ patientID: UUID, _ id: UUID) -> String { self.reports(patientID) + "/\(id.uuidString.lowercased())" }
+    static let inbox = "/inbox"
+    static func acknowledge(_ deliveryID: UUID) -> String { "/inbox/\(deliveryID.uuidString.lowercased())/acknowledge" }
     static func referral(_ patientID: UUID, _ id: UUID) -> String { self.referrals(patientID) + "/\(id.uuidString.lowercased())" }
     static let adminOverrides = "/admin/coverage-overrides"
     static let adminSafetyRules = "/admin/safety-rules"

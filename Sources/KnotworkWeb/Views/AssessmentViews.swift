@@ -6,7 +6,7 @@ import Plot
 /// The assessment pages. Every number shown comes from KnotworkCore (scores, bands, norms, thresholds),
 /// with its source printed beside it.
 enum AssessmentViews {
-    enum ChartPage { case overview, chart, assessments, compare, referrals }
+    enum ChartPage { case overview, chart, assessments, compare, referrals, reports }
 
     static func chartNav(_ patientID: UUID, current: ChartPage) -> Node<HTML.BodyContext> {
         func item(_ page: ChartPage, _ href: String, _ label: String) -> Node<HTML.ListContext> {
@@ -18,7 +18,8 @@ enum AssessmentViews {
                 item(.chart, Paths.chart(patientID), "Chart and progress"),
                 item(.assessments, Paths.assessments(patientID), "Assessments"),
                 item(.compare, Paths.comparePainMaps(patientID), "Compare pain maps"),
-                item(.referrals, Paths.referrals(patientID), "Referrals"))
+                item(.referrals, Paths.referrals(patientID), "Referrals"),
+                item(.reports, Paths.reports(patientID), "Progress reports"))
         )
     }
 

@@ -84,6 +84,7 @@ enum Layout {
                                     .li(.a(.href(Paths.patients), .text("Patients"))),
                                     .li(.a(.href(Paths.schedule), .text("Schedule"))),
                                     .if(user.role.isClinician, .li(.a(.href(Paths.tasks), .text("My tasks")))),
+                                    .if(user.role.isClinician, .li(.a(.href(Paths.inbox), .text("Inbox")))),
                                     .if(user.role == .admin, .group(
                                         .li(.a(.href(Paths.adminUsers), .text("Users"))),
                                         .li(.a(.href(Paths.adminAudit), .text("Audit"))),

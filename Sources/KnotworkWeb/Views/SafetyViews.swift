@@ -147,7 +147,8 @@ enum SafetyViews {
             .id("re-evaluations-due"), .h2(.text("Re-evaluations and progress reports due")),
             .if(due.isEmpty, .p(.text("None."))),
             .ul(.forEach(due) { d in
-                .li(.a(.href(Paths.chart(d.patientID)), txt(d.patientName)), txt(" · " + (ChartViews.dueText(d.reasons) ?? "")))
+                .li(.a(.href(Paths.chart(d.patientID)), txt(d.patientName)), txt(" · " + (ChartViews.dueText(d.reasons) ?? "") + " "),
+                    .a(.href(Paths.reports(d.patientID)), .attribute(named: "aria-label", value: esc("Progress reports of " + d.patientName)), .text("Progress reports")))
             })
         )
     }

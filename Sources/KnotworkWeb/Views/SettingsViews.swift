@@ -53,6 +53,12 @@ enum SettingsViews {
                 V.input("identity." + key, "identity." + key, label, value: f.map { $0["identity." + key] ?? "" } ?? current, errors: errors, hint: hint)
             }
         )
+        let notice: Node<HTML.FormContext> = .fieldset(
+            legend("Progress reports by e-mail"),
+            .p(.class("hint"), .text("An external provider gets an e-mail notice that a report is ready, never the report itself.")),
+            V.select("reportNotice", "reportNotice", "What the notice may say about the patient",
+                     options: ReportNoticeDetail.allCases.map { ($0.rawValue, $0.label) }, selected: f?["reportNotice"] ?? s.reportNotice.rawValue, errors: errors)
+        )
         let certification: Node<HTML.FormContext> = .fieldset(
             legend("Certification"),
             V.checkbox("certificationRequired", "certificationRequired", "Plans of care need certification by the care team's medical provider",
@@ -76,7 +82,7 @@ enum SettingsViews {
         )
         let form: Node<HTML.BodyContext> = .form(
             .id("clinic-settings-form"), .method(.post), .action(Paths.adminClinic),
-            csrfField(csrf), identity, progress, certification, techniques,
+            csrfField(csrf), identity, progress, certification, notice, techniques,
             .button(.id("settings-submit"), .type(.submit), .class("primary"), .text("Save settings"))
         )
         return .group(.h1(.text("Clinic settings")), .p(txt(intro)), errorSummary(errors), form)
@@ -128,7 +134,8 @@ enum SettingsViews {
                                    identity: ClinicIdentity(legalName: f["identity.legalName"], addressLine1: f["identity.addressLine1"],
                                                             addressLine2: f["identity.addressLine2"], city: f["identity.city"], state: f["identity.state"],
                                                             postalCode: f["identity.postalCode"], phone: f["identity.phone"], fax: f["identity.fax"],
-                                                            npi: f["identity.npi"], taxID: f["identity.taxID"])), rowOf)
+                                                            npi: f["identity.npi"], taxID: f["identity.taxID"]),
+                                   reportNotice: f["reportNotice"]), rowOf)
     }
 
     /// Core names the k-th technique given; the page names the row it was typed in.

@@ -169,6 +169,17 @@ extension Clinic {
                                                                     by: Recorder(userID: user.id, name: user.displayName), at: self.clock.now).note
     }
 
+    /// A progress-report draft (no referral, no goals), straight into the store.
+    func addReport(_ patient: Patient, by username: String) async throws -> StoredNote {
+        let user = self.user(username)
+        let day = CalendarDate(self.clock.now)
+        let report = ProgressReport(periodStart: day, periodEnd: day, due: [], referral: nil, goals: [], sessionsInPeriod: 0, sessionsTotal: 0,
+                                    techniques: [], precautions: [], homeProgram: [], recommendation: .continueCare, requestRenewal: false, narrative: "")
+        return try await CareStore(database: self.app.db).saveDraft(report, patientID: patient.id, planID: nil, kind: ReportActions.kind,
+                                                                    idempotencyKey: UUID().uuidString, sessionStart: self.clock.now, sessionEnd: self.clock.now,
+                                                                    by: Recorder(userID: user.id, name: user.displayName), at: self.clock.now).note
+    }
+
     /// A booked hour with a clinician, straight into the store (an hour after the test clock's now unless told).
     func addAppointment(_ patient: Patient, with username: String, start: Date? = nil, minutes: Int = 60) async throws -> StoredAppointment {
         let user = self.user(username)
