@@ -189,6 +189,14 @@ import VaporTesting
             let bens = try await store.search(PatientQuery(perPage: 100), scope: .careTeamOf(ben.id, now: Date()))
             #expect(anas.total == 30 && bens.total == 10)
             #expect(Set(anas.items.map(\.id)).isDisjoint(with: bens.items.map(\.id)))
+            // Issue 11: one shared plan with goals from three disciplines, a team note, a report due, the letterhead.
+            let first = try #require(try await store.find(recordNumber: "KW-000001"))
+            let plan = try #require(try await CareStore(database: clinic.app.db).plans(of: first.id).first)
+            #expect(Set(plan.plan.goals.compactMap(\.owner?.discipline)) == [.massageTherapy, .physicalTherapy, .behavioralHealth])
+            let overview = try await ReportActions.overview(first.id, today: CalendarDate(clinic.clock.now), on: clinic.app.db)
+            #expect(overview.due?.reasons.isEmpty == false, "the demo has a progress report due")
+            #expect(try await CareStore(database: clinic.app.db).notes(of: first.id).contains { $0.kind == TeamNoteActions.kind && $0.isSigned })
+            #expect(try await ClinicSettingsStore(database: clinic.app.db).current().identity.legalName == "Lakeshore Medical Massage (demo)")
         }
     }
 }

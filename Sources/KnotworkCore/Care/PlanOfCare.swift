@@ -248,9 +248,13 @@ public struct Goal: Sendable, Equatable, Codable, Identifiable {
     /// The day the baseline was recorded, when it was taken from the record rather than typed (see
     /// `PlanOfCareInput.takingBaselines`).
     public var baselineRecordedOn: CalendarDate?
+    /// The team member who added the goal, and so its discipline (issue 11: one shared plan). nil for goals saved
+    /// before owners were kept.
+    public var owner: GoalOwner?
 
     public init(id: UUID, description: String, measure: GoalMeasure, baseline: Double, target: Double, targetDate: CalendarDate,
-                baselineRecordedOn: CalendarDate? = nil) {
+                baselineRecordedOn: CalendarDate? = nil, owner: GoalOwner? = nil) {
+        self.owner = owner
         self.id = id
         self.description = description
         self.measure = measure
@@ -258,6 +262,60 @@ public struct Goal: Sendable, Equatable, Codable, Identifiable {
         self.target = target
         self.targetDate = targetDate
         self.baselineRecordedOn = baselineRecordedOn
+    }
+}
+
+/// The discipline a goal belongs to: the care team's four (massage therapy, physical therapy, behavioral health, the
+/// medical provider's own goals).
+public enum Discipline: String, Sendable, Codable, CaseIterable {
+    case massageTherapy, physicalTherapy, behavioralHealth, medical
+
+    public init?(role: Role) {
+        switch role {
+        case .massageTherapist: self = .massageTherapy
+        case .physicalTherapist: self = .physicalTherapy
+        case .behavioralHealth: self = .behavioralHealth
+        case .medicalProvider: self = .medical
+        case .admin, .frontDesk: return nil
+        }
+    }
+
+    public var label: String {
+        switch self {
+        case .massageTherapy: "Massage therapy"
+        case .physicalTherapy: "Physical therapy"
+        case .behavioralHealth: "Behavioral health"
+        case .medical: "Medical"
+        }
+    }
+}
+
+/// Who added a goal to the shared plan.
+public struct GoalOwner: Sendable, Equatable, Codable {
+    public var userID: UUID
+    public var name: String
+    public var discipline: Discipline
+
+    public init(userID: UUID, name: String, discipline: Discipline) {
+        self.userID = userID
+        self.name = name
+        self.discipline = discipline
+    }
+
+    /// "Physical therapy · Pat Moreau, PT".
+    public var label: String { "\(self.discipline.label) · \(self.name)" }
+}
+
+extension PlanOfCare {
+    /// The plan with each goal's owner: a goal already on `previous` keeps its owner, whoever edits it; a new goal is
+    /// `editor`'s, in `editor`'s discipline.
+    public func assigningOwners(previous: PlanOfCare?, editor: GoalOwner?) -> PlanOfCare {
+        var out = self
+        let before = Dictionary((previous?.goals ?? []).map { ($0.id, $0.owner) }, uniquingKeysWith: { a, _ in a })
+        for i in out.goals.indices {
+            if let kept = before[out.goals[i].id] { out.goals[i].owner = kept } else { out.goals[i].owner = editor }
+        }
+        return out
     }
 }
 

@@ -40,9 +40,12 @@ public struct ProgressReport: Codable, Sendable, Equatable {
         public var targetDate: CalendarDate
         public var status: String
         public var points: [Point]
+        /// The team member's discipline and name ("Physical therapy · Pat Moreau, PT").
+        public var owner: String?
 
         public init(goal: String, measure: String, measureRef: GoalMeasure?, baseline: Double, latest: Double?, target: Double, targetDate: CalendarDate,
-                    status: String, points: [Point]) {
+                    status: String, points: [Point], owner: String? = nil) {
+            self.owner = owner
             self.goal = goal
             self.measure = measure
             self.measureRef = measureRef
@@ -152,7 +155,8 @@ public struct ProgressReport: Codable, Sendable, Equatable {
             l += [("goals[\(i)].goal", C.string(g.goal)), ("goals[\(i)].measure", C.string(g.measure)),
                   ("goals[\(i)].baseline", C.string(measureText(g.baseline))), ("goals[\(i)].latest", C.optional(g.latest.map(measureText))),
                   ("goals[\(i)].target", C.string(measureText(g.target))), ("goals[\(i)].targetDate", g.targetDate.description),
-                  ("goals[\(i)].status", C.string(g.status)), ("goals[\(i)].points.count", String(g.points.count))]
+                  ("goals[\(i)].status", C.string(g.status)), ("goals[\(i)].owner", C.optional(g.owner)),
+                  ("goals[\(i)].points.count", String(g.points.count))]
             for (j, p) in g.points.enumerated() { l.append(("goals[\(i)].points[\(j)]", "\(p.date) \(measureText(p.value))")) }
         }
         for (name, list) in [("techniques", self.techniques), ("precautions", self.precautions), ("homeProgram", self.homeProgram)] {

@@ -89,15 +89,23 @@ enum CareActions {
     }
 
     /// - Parameter referralID: the referral the plan starts from (one of this patient's): linked both ways.
+    /// The signed-in clinician as the owner of the goals they add.
+    static func goalOwner(_ req: Request) throws -> GoalOwner? {
+        let user = try req.requirePrincipal().user
+        return Discipline(role: user.role).map { GoalOwner(userID: user.id, name: user.displayName, discipline: $0) }
+    }
+
     static func createPlan(_ input: PlanOfCareInput, referralID: UUID? = nil, on req: Request) async throws -> StoredPlan {
         let ctx = try req.requirePatient()
         let recorder = try AssessmentActions.recorder(req)
+        let editor = try Self.goalOwner(req)
         let now = req.now
         let today = CalendarDate(now)
         return try await req.audit.perform(req.auditActor, AuditEntry(.planCreate, patientID: ctx.patientID, entity: "plan")) { db in
             let patient = try await AssessmentActions.patient(ctx.patientID, on: db)
             let filled = try await Self.takingBaselines(input, patientID: ctx.patientID, today: today, previous: nil, on: db)
             let plan = try filled.validated(today: today, birthDate: patient.dateOfBirth, techniques: try await Self.settings(on: db).techniques)
+                .assigningOwners(previous: nil, editor: editor)
             let stored = try await CareStore(database: db).createPlan(plan, patientID: ctx.patientID, by: recorder, at: now)
             if let referralID {
                 let referrals = ReferralStore(database: db)
@@ -114,6 +122,7 @@ enum CareActions {
     static func revisePlan(_ id: UUID, _ input: PlanOfCareInput, on req: Request) async throws -> StoredPlan {
         let ctx = try req.requirePatient()
         let recorder = try AssessmentActions.recorder(req)
+        let editor = try Self.goalOwner(req)
         let now = req.now
         let today = CalendarDate(now)
         let entry = AuditEntry(.planUpdate, patientID: ctx.patientID, entity: "plan:\(id.uuidString.lowercased())")
@@ -123,7 +132,7 @@ enum CareActions {
             let patient = try await AssessmentActions.patient(ctx.patientID, on: db)
             let filled = try await Self.takingBaselines(input, patientID: ctx.patientID, today: today, previous: current.plan, on: db)
             let plan = try filled.validated(today: today, birthDate: patient.dateOfBirth, techniques: try await Self.settings(on: db).techniques,
-                                            status: current.plan.status)
+                                            status: current.plan.status).assigningOwners(previous: current.plan, editor: editor)
             return try await Self.mapStoreError { try await store.revisePlan(id, patientID: ctx.patientID, to: plan, by: recorder, at: now) }
         }
     }

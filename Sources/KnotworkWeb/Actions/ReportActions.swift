@@ -108,7 +108,8 @@ enum ReportActions {
                 goal: g.goal.description, measure: ChartViews.measureName(g.goal.measure), measureRef: g.goal.measure, baseline: g.goal.baseline,
                 latest: g.evaluation?.latest?.value, target: g.goal.target, targetDate: g.goal.targetDate,
                 status: g.evaluation.map { ChartViews.statusText($0.status) } ?? "no status",
-                points: (g.evaluation?.points ?? []).filter { $0.date <= today }.map { ProgressReport.Point(date: $0.date, value: $0.value) })
+                points: (g.evaluation?.points ?? []).filter { $0.date <= today }.map { ProgressReport.Point(date: $0.date, value: $0.value) },
+                owner: g.goal.owner?.label)
         }
         let r = due.referral
         let referral = r.map { r in

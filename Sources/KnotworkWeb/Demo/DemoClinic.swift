@@ -64,7 +64,19 @@ public enum DemoClinic {
         // One of Ana's patients comes with three assessments, so that comparisons have something to show.
         if let first = try await PatientStore(database: app.db).find(recordNumber: "KW-000001"), let ana = byName["ana.lmt"] {
             try await DemoHistory.seed(patient: first, clinician: ana, size: .demo, today: CalendarDate(now), days: 120, on: app.db, now: now)
-            try await DemoHistory.plan(patient: first, clinician: ana, today: CalendarDate(now), days: 120, on: app.db, now: now)
+            let team = [byName["pat.pt"], byName["bea.bh"]].compactMap { $0 }
+            try await DemoHistory.plan(patient: first, clinician: ana, team: team, today: CalendarDate(now), days: 120, on: app.db, now: now)
+            if let pat = byName["pat.pt"] {
+                // A team note from the PT, signed as the team-note page would.
+                let author = Recorder(userID: pat.id, name: pat.displayName)
+                let note = TeamNote(text: "Cervical rotation 60° left, 70° right; added an NDI goal. Home program: chin tucks hourly.", discipline: .physicalTherapy)
+                let care = CareStore(database: app.db)
+                let draft = try await care.saveDraft(note, patientID: first.id, planID: nil, kind: TeamNoteActions.kind, idempotencyKey: "demo-team-note-1",
+                                                     sessionStart: now, sessionEnd: now, by: author, at: now).note
+                _ = try await care.sign(draft.id, patientID: first.id, by: author, at: now, lateAfter: LateEntry.defaultThreshold) { stored in
+                    (note, note.canonicalForm(patientID: first.id, noteID: stored.id, author: pat.id, signedAt: now))
+                }
+            }
         }
         try await self.bookVisits(app, users: byName, today: CalendarDate(now), now: now)
         try await self.addReferrals(app, users: byName, today: CalendarDate(now), now: now)

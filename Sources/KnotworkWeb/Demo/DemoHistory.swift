@@ -103,7 +103,8 @@ enum DemoHistory {
     }
 
     /// An active plan of care starting at the first assessment, with goals on the measures the history records.
-    static func plan(patient: Patient, clinician: User, today: CalendarDate, days: Int, on db: any Database, now: Date) async throws {
+    /// - Parameter team: the physical therapist and the behavioral-health specialist, whose goals join the plan (one shared plan).
+    static func plan(patient: Patient, clinician: User, team: [User] = [], today: CalendarDate, days: Int, on db: any Database, now: Date) async throws {
         var utc = Calendar(identifier: .gregorian)
         utc.timeZone = TimeZone(identifier: "UTC")!
         let start = CalendarDate(utc.date(from: DateComponents(year: today.year, month: today.month, day: today.day))!
@@ -115,7 +116,11 @@ enum DemoHistory {
             goals: [GoalInput(description: "Less pain interference at work", measure: GoalMeasureInput(kind: "instrument", code: "PEG"),
                               baseline: 6, target: 3, targetDate: day(120)),
                     GoalInput(description: "Average pain over the week", measure: GoalMeasureInput(kind: "instrument", code: "NRS-WEEK"),
-                              baseline: 7, target: 3, targetDate: day(120))],
+                              baseline: 7, target: 3, targetDate: day(120))]
+                + (team.count == 2 ? [GoalInput(description: "Sit through a two-hour work meeting", measure: GoalMeasureInput(kind: "instrument", code: "NDI"),
+                                                baseline: 34, target: 16, targetDate: day(120)),
+                                      GoalInput(description: "Confidence to stay active despite pain", measure: GoalMeasureInput(kind: "instrument", code: "PSEQ"),
+                                                baseline: 28, target: 40, targetDate: day(120))] : []),
             techniques: [PlannedTechniqueInput(technique: "myofascial-release", regions: ["neck-back.left", "shoulder-top.left"]),
                          PlannedTechniqueInput(technique: "trigger-point-therapy", regions: ["shoulder-top.left", "occiput.left"])],
             frequencyPerWeek: 1, durationWeeks: 20, start: start.description, reEvaluationDate: day(28),
@@ -125,6 +130,8 @@ enum DemoHistory {
                        HomeCareItemInput(factor: "posture", instruction: "Chin tucks, 10 times every hour at the desk.")]
         ).validated(today: today, birthDate: patient.dateOfBirth, techniques: TechniqueCatalog.standard)
         plan.status = .active
+        let owners = ([clinician, clinician] + team).map { u in Discipline(role: u.role).map { GoalOwner(userID: u.id, name: u.displayName, discipline: $0) } }
+        for i in plan.goals.indices where i < owners.count { plan.goals[i].owner = owners[i] }
         _ = try await CareStore(database: db).createPlan(plan, patientID: patient.id,
                                                          by: Recorder(userID: clinician.id, name: clinician.displayName), at: now)
     }

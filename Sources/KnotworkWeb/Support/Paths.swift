@@ -1,4 +1,5 @@
 import Foundation
+import KnotworkStore
 import KnotworkCore
 
 /// Every link the pages build comes from here, so a path is spelled once.
@@ -60,6 +61,15 @@ enum Paths {
     static let tasks = "/tasks"
     static func referrals(_ patientID: UUID) -> String { self.patient(patientID) + "/referrals" }
     static func reports(_ patientID: UUID) -> String { self.patient(patientID) + "/reports" }
+    static func teamNotes(_ patientID: UUID) -> String { self.patient(patientID) + "/team" }
+    /// Where a note of any kind is read.
+    static func document(_ note: StoredNote) -> String {
+        switch note.kind {
+        case "progress-report": self.report(note.patientID, note.id)
+        case "team-note": self.teamNotes(note.patientID) + "#note-\(note.id.uuidString.lowercased())"
+        default: self.note(note.patientID, note.id)
+        }
+    }
     static func report(_ patientID: UUID, _ id: UUID) -> String { self.reports(patientID) + "/\(id.uuidString.lowercased())" }
     static let inbox = "/inbox"
     static func acknowledge(_ deliveryID: UUID) -> String { "/inbox/\(deliveryID.uuidString.lowercased())/acknowledge" }

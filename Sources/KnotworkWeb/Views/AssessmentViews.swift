@@ -6,7 +6,7 @@ import Plot
 /// The assessment pages. Every number shown comes from KnotworkCore (scores, bands, norms, thresholds),
 /// with its source printed beside it.
 enum AssessmentViews {
-    enum ChartPage { case overview, chart, assessments, compare, referrals, reports }
+    enum ChartPage { case overview, chart, assessments, compare, referrals, reports, team }
 
     static func chartNav(_ patientID: UUID, current: ChartPage) -> Node<HTML.BodyContext> {
         func item(_ page: ChartPage, _ href: String, _ label: String) -> Node<HTML.ListContext> {
@@ -19,7 +19,8 @@ enum AssessmentViews {
                 item(.assessments, Paths.assessments(patientID), "Assessments"),
                 item(.compare, Paths.comparePainMaps(patientID), "Compare pain maps"),
                 item(.referrals, Paths.referrals(patientID), "Referrals"),
-                item(.reports, Paths.reports(patientID), "Progress reports"))
+                item(.reports, Paths.reports(patientID), "Progress reports"),
+                item(.team, Paths.teamNotes(patientID), "Care team"))
         )
     }
 

@@ -71,6 +71,7 @@ enum ChartViews {
                     .li(
                         .attribute(named: "data-goal", value: "\(i)"),
                         .strong(txt(g.goal.description)), .text(" · "), txt(self.measureName(g.goal.measure)),
+                        .unwrap(g.goal.owner) { .span(.class("goal-owner"), txt(" · " + $0.label)) },
                         .text(" · baseline \(AssessmentViews.num(g.goal.baseline))" + (g.goal.baselineRecordedOn.map { " (recorded \($0))" } ?? "") + " → target \(AssessmentViews.num(g.goal.target)) by \(g.goal.targetDate) · "),
                         .strong(.class("goal-status"), .text(g.evaluation.map { self.statusText($0.status) } ?? "no status")),
                         .unwrap(g.evaluation?.plateau) { _ in .text(" — re-evaluate, change the technique mix, refer to a team member, or discharge") },
@@ -198,7 +199,8 @@ enum ChartViews {
                 case .assessment(let a):
                     return .li(txt("\(date) · "), .a(.href(Paths.assessment(d.patient.id, a.id)), txt(a.kind.label)), txt(" · " + a.clinicianName))
                 case .note(let n):
-                    return .li(txt("\(date) · "), .a(.href(Paths.note(d.patient.id, n.id)), txt(n.kind == "discharge" ? "Discharge summary" : "Session note")),
+                    let label = ["discharge": "Discharge summary", "progress-report": "Progress report", "team-note": "Team note"][n.kind] ?? "Session note"
+                    return .li(txt("\(date) · "), .a(.href(Paths.document(n)), txt(label)),
                                txt(" · " + n.authorName),
                                txt(n.isSigned ? " · signed" + (n.late ? " (late entry)" : "") : " · draft, not signed"))
                 case .addendum(let a):

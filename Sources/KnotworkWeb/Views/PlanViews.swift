@@ -43,7 +43,7 @@ enum PlanViews {
             .fieldset(legend("Goals, each tied to a measure"), .forEach(0..<PlanForms.goalRows) { i in
                 let g = i < (plan?.goals.count ?? 0) ? plan!.goals[i] : nil
                 let p = "goals[\(i)]"
-                return .fieldset(.class("goal-row"), legend("Goal \(i + 1)"),
+                return .fieldset(.class("goal-row"), legend("Goal \(i + 1)" + (g?.owner.map { " · " + $0.label } ?? "")),
                     .unwrap(g) { .input(.type(.hidden), .name("\(p)[id]"), .value($0.id.uuidString.lowercased())) },
                     V.input("goals[\(i)].description", "\(p)[description]", "Goal", value: f?["\(p)[description]"] ?? g?.description, errors: errors),
                     V.select("goals[\(i)].measure", "\(p)[measure]", "Measure", options: measures,

@@ -53,9 +53,9 @@ enum ReportViews {
             .section(.id("report-goals"), .h2(.text("Goals")),
                 .if(r.goals.isEmpty, .p(.text("The plan has no measured goals."))),
                 .if(!r.goals.isEmpty, .div(.class("table-wrap"), .table(
-                    .thead(.tr(.th("Goal"), .th("Measure"), .th("Baseline"), .th("Latest"), .th("Target"), .th("Status"))),
+                    .thead(.tr(.th("Goal"), .th("Team member"), .th("Measure"), .th("Baseline"), .th("Latest"), .th("Target"), .th("Status"))),
                     .tbody(.forEach(r.goals) { g in
-                        .tr(.td(txt(g.goal)), .td(txt(g.measure)), .td(txt(V.num(g.baseline))), .td(txt(g.latest.map { V.num($0) } ?? "–")),
+                        .tr(.td(txt(g.goal)), .td(txt(g.owner ?? "–")), .td(txt(g.measure)), .td(txt(V.num(g.baseline))), .td(txt(g.latest.map { V.num($0) } ?? "–")),
                             .td(txt("\(V.num(g.target)) by \(g.targetDate)")), .td(txt(g.status)))
                     })))),
                 .forEach(Array(r.goals.enumerated())) { i, g in Self.goalChart(g, index: i) }),
