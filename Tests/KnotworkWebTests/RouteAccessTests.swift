@@ -61,7 +61,8 @@ import VaporTesting
                         case .parameter("precautionID"): return UUID().uuidString
                         case .parameter("ruleKey"): return "matrix-rule"
                         case .parameter("userID"): return clinic.user("bea.bh").id.uuidString
-                        case .parameter("tokenID"), .parameter("templateID"), .parameter("messageID"), .parameter("deliveryID"): return UUID().uuidString
+                        case .parameter("tokenID"), .parameter("templateID"), .parameter("messageID"), .parameter("deliveryID"), .parameter("taskID"),
+                             .parameter("threadID"): return UUID().uuidString
                         case .parameter("file"): return "app.css"
                         default: return component.description
                         }
@@ -79,7 +80,8 @@ import VaporTesting
                         // Signing in is open to all; a bearer caller with no credentials in the form is simply not signed in.
                         #expect(res.status != .internalServerError)
                     } else if (route.description.contains("tokens/:tokenID") || route.description.contains(":templateID")
-                                || route.description.contains(":messageID") || route.description.contains(":deliveryID")) && expectAllowed {
+                                || route.description.contains(":messageID") || route.description.contains(":deliveryID")
+                                || route.description.contains(":taskID") || route.description.contains(":threadID")) && expectAllowed {
                         // Revoking a token (retiring a template, retrying a message) that does not exist is "not found" even for
                         // its would-be owner.
                         #expect(res.status == .notFound)

@@ -1,7 +1,8 @@
 """Progress reports and the shared plan through the real browser (issue 11).
 
 max.md refers one of ana.lmt's patients for 3 visits; ana.lmt starts the plan of care from the referral (its diagnosis
-carried over); pat.pt adds a physical-therapy goal to the same plan and a team note; ana.lmt signs a session, sees the counter's alert (2 visits left) and the report falling due, drafts the report
+carried over); pat.pt adds a physical-therapy goal to the same plan, a team note, a task for ana.lmt and a message;
+ana.lmt finds the task and the message on her worklist, answers and marks the task done, signs a session, sees the counter's alert (2 visits left) and the report falling due, drafts the report
 from the data, writes the narrative, signs and sends it; it lands in max.md's inbox, who opens and acknowledges it.
 axe (serious and critical) runs on every new page.
 """
@@ -88,8 +89,33 @@ def test_a_report_falls_due_is_signed_and_acknowledged_in_the_providers_inbox(br
     assert "Team note signed and added." in b.find(".flash").text, page_problem(b, "the team note")
     assert "Physical therapy" in b.find("#team-notes").text
     audit(b, "care team", problems)
+    # ... sets ana a task and writes to the team.
+    ana_id = next(o.get_attribute("value") for o in b.find_all("select#assigneeId option") if o.text.startswith("Ana "))
+    fill(by_id(b, "title"), "Measure the neck disability goal at the next visit")
+    select_value(b, "assigneeId", ana_id)
+    set_date(b, by_id(b, "dueOn"), (today + dt.timedelta(days=3)).isoformat())
+    b.submit_form("button#task-save")
+    assert "Task set." in b.find(".flash").text, page_problem(b, "setting a task")
+    fill(by_id(b, "subject"), "Neck disability goal")
+    fill(by_id(b, "body"), "I added an NDI goal; could you have it filled in at your visits?")
+    b.submit_form("button#message-send")
+    assert "Message sent to the team." in b.find(".flash").text, page_problem(b, "sending a message")
     b.sign_out()
+
+    # 2c. The therapist finds both on her worklist, answers and marks the task done.
     b.sign_in("ana.lmt")
+    b.get("/tasks")
+    assert "Measure the neck disability goal" in b.find("#task-list").text, b.find("#task-list").text
+    audit(b, "worklist", problems)
+    b.click_and_wait(next(a for a in b.find_all("#unread-messages a") if a.text == "Neck disability goal"))
+    assert "I added an NDI goal" in b.find("#thread-messages").text
+    audit(b, "message thread", problems)
+    fill(by_id(b, "body"), "Yes, from the next visit.")
+    b.submit_form("button#reply-send")
+    assert "Yes, from the next visit." in b.find("#thread-messages").text, page_problem(b, "replying")
+    b.get(f"/patients/{pid}/team")
+    b.click_and_wait(next(x for x in b.find_all("#patient-tasks button") if "Measure the neck" in x.get_attribute("aria-label")))
+    assert "Done: Measure the neck disability goal" in b.find(".flash").text, page_problem(b, "marking the task done")
     b.get(f"/patients/{pid}")
 
     # 3. One signed session: 2 visits left, the alert shows and the report falls due.

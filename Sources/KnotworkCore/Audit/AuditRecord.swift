@@ -64,6 +64,10 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case profileUpdate = "user.profile_update"
     case reportDeliver = "report.deliver"
     case reportAcknowledge = "report.acknowledge"
+    case taskCreate = "task.create"
+    case taskComplete = "task.complete"
+    case messageRead = "message.read"
+    case messageSend = "message.send"
 }
 
 public enum AuditOutcome: String, Codable, Sendable, CaseIterable {

@@ -27,5 +27,7 @@ public enum KnotworkMigrations {
         CreateClinicianProfiles(),
         // 0009: where each signed progress report went
         CreateReportDeliveries(),
+        // 0010: tasks with due dates, and secure messages between team members
+        CreateTeamWork(),
     ]
 }

@@ -221,6 +221,9 @@ final class TaskModel: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
     @OptionalField(key: "completed_at") var completedAt: Date?
     @OptionalField(key: "completed_by") var completedBy: UUID?
+    @OptionalField(key: "due_on") var dueOn: String?
+    @OptionalField(key: "created_by_name") var createdByName: String?
+    @OptionalField(key: "note_id") var noteID: UUID?
 
     init() {}
 }

@@ -26,7 +26,8 @@ public struct SafetyStatus: Sendable, Equatable {
     public static let clear = SafetyStatus(precautions: [], hold: nil)
 }
 
-/// A task for a care-team member (today: the medical provider's safety referral).
+/// A task for a care-team member: one a team member set (with a due date), or the medical provider's safety referral
+/// that the safety screen creates.
 public struct CareTask: Sendable, Equatable, Identifiable {
     public var id: UUID
     public var patientID: UUID
@@ -38,6 +39,15 @@ public struct CareTask: Sendable, Equatable, Identifiable {
     public var holdID: UUID?
     public var createdAt: Date
     public var completedAt: Date?
+    public var dueOn: CalendarDate?
+    public var createdByName: String?
+    /// The note or report the task is about.
+    public var noteID: UUID?
+
+    /// Open past its due date.
+    public func isOverdue(on today: CalendarDate) -> Bool {
+        self.completedAt == nil && self.dueOn.map { $0 < today } == true
+    }
 }
 
 /// What one screen changed.
@@ -233,30 +243,12 @@ public struct SafetyStore: Sendable {
         row.resolvedReason = reason
         try await row.update(on: self.database)
     }
-
-    // MARK: tasks
-
-    /// A user's open tasks, urgent first: those assigned to them, and those nobody could be assigned (no medical
-    /// provider on the team), for every patient whose care team they are on. A user who has left the team stops
-    /// seeing the patient's tasks.
-    public func openTasks(for userID: UUID) async throws -> [CareTask] {
-        try await self.database.sql.raw("""
-            SELECT t.* FROM tasks t
-            WHERE t.completed_at IS NULL AND (t.assignee_id = \(bind: userID) OR t.assignee_id IS NULL)
-              AND EXISTS (SELECT 1 FROM care_team_members c WHERE c.patient_id = t.patient_id AND c.user_id = \(bind: userID))
-            ORDER BY t.urgent DESC, t.created_at
-            """).all(decodingFluent: TaskModel.self).map(\.task)
-    }
-
-    public func tasks(of patientID: UUID) async throws -> [CareTask] {
-        try await TaskModel.query(on: self.database)
-            .filter(\.$patientID == patientID).sort(\.$createdAt, .descending).all().map(\.task)
-    }
 }
 
 extension TaskModel {
     var task: CareTask {
         CareTask(id: self.id!, patientID: self.patientID, assigneeID: self.assigneeID, kind: self.kind, title: self.title,
-                 detail: self.detail, urgent: self.urgent, holdID: self.holdID, createdAt: self.createdAt, completedAt: self.completedAt)
+                 detail: self.detail, urgent: self.urgent, holdID: self.holdID, createdAt: self.createdAt, completedAt: self.completedAt,
+                 dueOn: self.dueOn.flatMap(CalendarDate.init), createdByName: self.createdByName, noteID: self.noteID)
     }
 }

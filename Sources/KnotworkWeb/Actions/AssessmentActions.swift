@@ -329,7 +329,7 @@ enum AssessmentActions {
     static func myTasks(on req: Request) async throws -> [CareTask] {
         let user = try req.requirePrincipal().user
         return try await req.audit.read(req.auditActor, AuditEntry(.taskRead, entity: "tasks")) { db in
-            try await SafetyStore(database: db).openTasks(for: user.id)
+            try await TaskStore(database: db).open(for: user.id)
         }
     }
 }

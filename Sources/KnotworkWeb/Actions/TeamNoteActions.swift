@@ -13,15 +13,21 @@ enum TeamNoteActions {
         var safety: SafetyStatus
         var team: [CareTeamMember]
         var notes: [(note: StoredNote, body: TeamNote)]
+        var tasks: [CareTask]
+        var threads: [MessageThread]
     }
 
+    /// The care team's page: the team, its tasks and message threads about the patient, and the team notes.
     static func page(on req: Request) async throws -> TeamPage {
         let ctx = try req.requirePatient()
-        return try await req.audit.read(req.auditActor, AuditEntry(.noteRead, patientID: ctx.patientID, entity: "team notes")) { db in
+        let reader = try req.requirePrincipal().user.id
+        return try await req.audit.read(req.auditActor, AuditEntry(.noteRead, patientID: ctx.patientID, entity: "care team page")) { db in
             let notes = try await CareStore(database: db).notes(of: ctx.patientID, limit: 1000).filter { $0.kind == Self.kind }
             return TeamPage(patient: try await AssessmentActions.patient(ctx.patientID, on: db), safety: try await SafetyStore(database: db).status(of: ctx.patientID),
                             team: try await PatientStore(database: db).careTeam(ctx.patientID),
-                            notes: notes.compactMap { n in (try? n.decode(TeamNote.self)).map { (n, $0) } })
+                            notes: notes.compactMap { n in (try? n.decode(TeamNote.self)).map { (n, $0) } },
+                            tasks: try await TaskStore(database: db).tasks(of: ctx.patientID),
+                            threads: try await MessageStore(database: db).threads(of: ctx.patientID, reader: reader))
         }
     }
 

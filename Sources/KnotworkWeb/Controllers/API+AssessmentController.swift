@@ -171,6 +171,8 @@ extension API {
         var detail: String
         var urgent: Bool
         var createdAt: Date
+        var dueOn: String?
+        var setBy: String?
 
         init(_ t: CareTask) {
             self.id = t.id
@@ -180,6 +182,8 @@ extension API {
             self.detail = t.detail
             self.urgent = t.urgent
             self.createdAt = t.createdAt
+            self.dueOn = t.dueOn?.description
+            self.setBy = t.createdByName
         }
     }
 

@@ -219,7 +219,9 @@ struct AssessmentController {
         let overdue = try await CareActions.overdueNotes(on: req)
         let due = try await CareActions.reEvaluationsDue(on: req)
         let runningOut = try await ReferralActions.runningOut(on: req)
-        return Layout.response(Layout.page(PageContext(req, title: "My tasks"), SafetyViews.tasks(tasks), SafetyViews.overdueNotes(overdue),
+        let unread = try await TeamWorkActions.unread(on: req)
+        return Layout.response(Layout.page(PageContext(req, title: "My tasks"), SafetyViews.tasks(tasks, today: CalendarDate(req.now)),
+                                           TeamViews.unread(unread), SafetyViews.overdueNotes(overdue),
                                            SafetyViews.reEvaluationsDue(due), ReferralViews.runningOut(runningOut, today: CalendarDate(req.now))))
     }
 }

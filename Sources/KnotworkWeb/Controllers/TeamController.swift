@@ -7,23 +7,75 @@ import Vapor
 /// `/patients/:patientID/team` and the team notes' JSON API.
 struct TeamController {
     @Sendable func page(req: Request) async throws -> Response {
-        try await self.render(req, errors: [], text: nil, flash: nil, status: .ok)
+        try await self.render(req, errors: [], form: nil, flash: nil, status: .ok)
     }
 
-    func render(_ req: Request, errors: [FieldError], text: String?, flash: String?, status: HTTPStatus) async throws -> Response {
+    func render(_ req: Request, errors: [FieldError], form: TeamViews.Form?, flash: String?, status: HTTPStatus) async throws -> Response {
         let p = try req.requirePrincipal()
         let t = try await TeamNoteActions.page(on: req)
+        let typed = errors.isEmpty ? nil : FormFields(req)
         return Layout.response(Layout.page(PageContext(req, title: "Care team · \(t.patient.displayName)", flash: flash),
-                                           TeamViews.page(t, viewer: p.user, csrf: p.csrfToken, errors: errors, text: text)), status: status)
+                                           TeamViews.page(t, viewer: p.user, csrf: p.csrfToken, errors: errors, form: form, typed: typed,
+                                                          today: CalendarDate(req.now))), status: status)
+    }
+
+    /// Runs a form's action and shows the page again, with the form's field errors when it was refused.
+    func submit(_ req: Request, _ form: TeamViews.Form, flash: String, _ action: () async throws -> Void) async throws -> Response {
+        do {
+            try await action()
+            return try await self.render(req, errors: [], form: nil, flash: flash, status: .ok)
+        } catch let v as ValidationFailure {
+            return try await self.render(req, errors: v.errors, form: form, flash: nil, status: .unprocessableEntity)
+        }
     }
 
     @Sendable func add(req: Request) async throws -> Response {
         let input = try req.content.decode(TeamNoteActions.NewNote.self)
+        return try await self.submit(req, .note, flash: "Team note signed and added.") { _ = try await TeamNoteActions.add(input, on: req) }
+    }
+
+    struct TaskForm: Content {
+        var title: String?
+        var detail: String?
+        var assigneeId: String?
+        var dueOn: String?
+    }
+
+    @Sendable func addTask(req: Request) async throws -> Response {
+        let f = try req.content.decode(TaskForm.self)
+        let input = TaskInput(title: f.title, detail: f.detail, assigneeId: f.assigneeId.flatMap(UUID.init(uuidString:)), dueOn: f.dueOn)
+        return try await self.submit(req, .task, flash: "Task set.") { _ = try await TeamWorkActions.createTask(input, on: req) }
+    }
+
+    @Sendable func completeTask(req: Request) async throws -> Response {
+        let task = try await TeamWorkActions.completeTask(try req.pathID("taskID"), on: req)
+        return try await self.render(req, errors: [], form: nil, flash: "Done: \(task.title).", status: .ok)
+    }
+
+    @Sendable func startThread(req: Request) async throws -> Response {
+        let input = try req.content.decode(MessageInput.self)
+        return try await self.submit(req, .message, flash: "Message sent to the team.") { _ = try await TeamWorkActions.startThread(input, on: req) }
+    }
+
+    @Sendable func thread(req: Request) async throws -> Response {
+        try await self.threadPage(req, errors: [], typed: nil, flash: nil, status: .ok)
+    }
+
+    func threadPage(_ req: Request, errors: [FieldError], typed: String?, flash: String?, status: HTTPStatus) async throws -> Response {
+        let p = try req.requirePrincipal()
+        let (thread, messages) = try await TeamWorkActions.thread(try req.pathID("threadID"), on: req)
+        let patient = try await AssessmentActions.patient(thread.patientID, on: req.db)
+        return Layout.response(Layout.page(PageContext(req, title: "\(thread.subject) · \(patient.displayName)", flash: flash),
+                                           TeamViews.thread(patient, thread, messages, csrf: p.csrfToken, errors: errors, typed: typed)), status: status)
+    }
+
+    @Sendable func reply(req: Request) async throws -> Response {
+        let input = try req.content.decode(MessageInput.self)
         do {
-            _ = try await TeamNoteActions.add(input, on: req)
-            return try await self.render(req, errors: [], text: nil, flash: "Team note signed and added.", status: .ok)
+            _ = try await TeamWorkActions.reply(try req.pathID("threadID"), input, on: req)
+            return try await self.threadPage(req, errors: [], typed: nil, flash: "Sent.", status: .ok)
         } catch let v as ValidationFailure {
-            return try await self.render(req, errors: v.errors, text: input.text, flash: nil, status: .unprocessableEntity)
+            return try await self.threadPage(req, errors: v.errors, typed: input.body, flash: nil, status: .unprocessableEntity)
         }
     }
 }
@@ -51,7 +103,105 @@ extension API {
         }
     }
 
+    struct PatientTaskResponse: Content {
+        var id: UUID
+        var patientId: UUID
+        var assigneeId: UUID?
+        var kind: String
+        var title: String
+        var detail: String
+        var dueOn: String?
+        var overdue: Bool
+        var setBy: String?
+        var noteId: UUID?
+        var createdAt: Date
+        var completedAt: Date?
+
+        init(_ t: CareTask, today: CalendarDate) {
+            self.id = t.id
+            self.patientId = t.patientID
+            self.assigneeId = t.assigneeID
+            self.kind = t.kind
+            self.title = t.title
+            self.detail = t.detail
+            self.dueOn = t.dueOn?.description
+            self.overdue = t.isOverdue(on: today)
+            self.setBy = t.createdByName
+            self.noteId = t.noteID
+            self.createdAt = t.createdAt
+            self.completedAt = t.completedAt
+        }
+    }
+
+    struct ThreadResponse: Content {
+        var id: UUID
+        var patientId: UUID
+        var subject: String
+        var lastMessageAt: Date
+        var unread: Bool
+        var messages: [MessageResponse]?
+
+        init(_ t: MessageThread, messages: [Message]? = nil) {
+            self.id = t.id
+            self.patientId = t.patientID
+            self.subject = t.subject
+            self.lastMessageAt = t.lastMessageAt
+            self.unread = t.unread
+            self.messages = messages?.map(MessageResponse.init)
+        }
+    }
+
+    struct MessageResponse: Content {
+        var id: UUID
+        var author: String
+        var body: String
+        var sentAt: Date
+
+        init(_ m: Message) {
+            self.id = m.id
+            self.author = m.authorName
+            self.body = m.body
+            self.sentAt = m.createdAt
+        }
+    }
+
     struct TeamController {
+        @Sendable func tasks(req: Request) async throws -> Items<PatientTaskResponse> {
+            let today = CalendarDate(req.now)
+            return Items(items: try await TeamWorkActions.tasks(on: req).map { PatientTaskResponse($0, today: today) })
+        }
+
+        @Sendable func createTask(req: Request) async throws -> Response {
+            let task = try await TeamWorkActions.createTask(try API.decode(TaskInput.self, req), on: req)
+            return try await PatientTaskResponse(task, today: CalendarDate(req.now)).encodeResponse(status: .created, for: req)
+        }
+
+        @Sendable func completeTask(req: Request) async throws -> PatientTaskResponse {
+            PatientTaskResponse(try await TeamWorkActions.completeTask(try req.pathID("taskID"), on: req), today: CalendarDate(req.now))
+        }
+
+        @Sendable func threads(req: Request) async throws -> Items<ThreadResponse> {
+            Items(items: try await TeamWorkActions.threads(on: req).map { ThreadResponse($0) })
+        }
+
+        @Sendable func startThread(req: Request) async throws -> Response {
+            let thread = try await TeamWorkActions.startThread(try API.decode(MessageInput.self, req), on: req)
+            let (t, messages) = try await TeamWorkActions.thread(thread.id, on: req)
+            return try await ThreadResponse(t, messages: messages).encodeResponse(status: .created, for: req)
+        }
+
+        @Sendable func thread(req: Request) async throws -> ThreadResponse {
+            let (t, messages) = try await TeamWorkActions.thread(try req.pathID("threadID"), on: req)
+            return ThreadResponse(t, messages: messages)
+        }
+
+        @Sendable func reply(req: Request) async throws -> Response {
+            let id = try req.pathID("threadID")
+            _ = try await TeamWorkActions.reply(id, try API.decode(MessageInput.self, req), on: req)
+            let (t, messages) = try await TeamWorkActions.thread(id, on: req)
+            return try await ThreadResponse(t, messages: messages).encodeResponse(status: .created, for: req)
+        }
+
         @Sendable func index(req: Request) async throws -> Items<TeamNoteResponse> {
             Items(items: try await TeamNoteActions.page(on: req).notes.map { TeamNoteResponse($0.note, $0.body) })
         }

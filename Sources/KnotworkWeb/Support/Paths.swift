@@ -62,6 +62,10 @@ enum Paths {
     static func referrals(_ patientID: UUID) -> String { self.patient(patientID) + "/referrals" }
     static func reports(_ patientID: UUID) -> String { self.patient(patientID) + "/reports" }
     static func teamNotes(_ patientID: UUID) -> String { self.patient(patientID) + "/team" }
+    static func tasks(_ patientID: UUID) -> String { self.patient(patientID) + "/tasks" }
+    static func completeTask(_ patientID: UUID, _ id: UUID) -> String { self.tasks(patientID) + "/\(id.uuidString.lowercased())/complete" }
+    static func messages(_ patientID: UUID) -> String { self.patient(patientID) + "/messages" }
+    static func thread(_ patientID: UUID, _ id: UUID) -> String { self.messages(patientID) + "/\(id.uuidString.lowercased())" }
     /// Where a note of any kind is read.
     static func document(_ note: StoredNote) -> String {
         switch note.kind {

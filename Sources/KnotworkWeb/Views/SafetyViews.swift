@@ -115,15 +115,17 @@ enum SafetyViews {
         )
     }
 
-    static func tasks(_ tasks: [CareTask]) -> Node<HTML.BodyContext> {
+    static func tasks(_ tasks: [CareTask], today: CalendarDate) -> Node<HTML.BodyContext> {
         .group(
             .h1(.text("My tasks")),
             .if(tasks.isEmpty, .p(.id("no-tasks"), .text("No open tasks."))),
             .ul(.id("task-list"), .forEach(tasks) { t in
                 .li(
-                    .class(t.urgent ? "task urgent" : "task"),
-                    .a(.href(Paths.patient(t.patientID)), txt(t.title)),
-                    .p(.class("hint"), .text("Since \(AuditRecord.timestamp(t.createdAt))")),
+                    .class(t.urgent ? "task urgent" : t.isOverdue(on: today) ? "task overdue" : "task"),
+                    .a(.href(t.kind == "team" ? Paths.teamNotes(t.patientID) + "#tasks" : Paths.patient(t.patientID)), txt(t.title)),
+                    .p(.class("hint"), .text("Since \(AuditRecord.timestamp(t.createdAt))"
+                                             + (t.createdByName.map { " · set by \($0)" } ?? "")
+                                             + (t.dueOn.map { " · due \($0)" } ?? "")), .if(t.isOverdue(on: today), .strong(.text(" · overdue")))),
                     .p(txt(t.detail))
                 )
             })
