@@ -20,6 +20,9 @@
 #   chart        GET /patients/{id}/chart              (issue 4: the chart page of EPISODE)
 #   progress     GET /api/v1/patients/{id}/plans/{planID}/progress  (EPISODE's plan: the goals evaluated
 #                over its 500 measure results: the JSON chart read of issue 4)
+#   worklist     GET /tasks as wendy.lmt (issue 11: `knotwork seed --worklist`: a therapist with 300 patients,
+#                50 open tasks and 20 progress reports due; goal: p99 at most BENCH_GOAL_WORKLIST_P99_MS [25] on
+#                SQLite at 2 connections)
 # The assess-* endpoints read RECORD's newest assessment, which is compared with the baseline and
 # the previous one: they measure a chart read against a long history (issue 3's goal: p99 at most
 # 30 ms on SQLite at 2 connections).
@@ -66,7 +69,8 @@ CONNECTIONS="${BENCH_CONNECTIONS:-2 8}"
 DURATION="${BENCH_DURATION:-10s}"
 PORT="${BENCH_PORT:-8281}"
 THREADS=2
-ENDPOINTS=(healthz search json html me assess-html assess-json chart progress)
+ENDPOINTS=(healthz search json html me assess-html assess-json chart progress worklist)
+GOAL_WORKLIST_P99_MS="${BENCH_GOAL_WORKLIST_P99_MS:-25}"
 HISTORY="${BENCH_HISTORY:-KW-000002}"
 EPISODE="${BENCH_EPISODE:-KW-000005}"   # issue 4: 2 years, plan with 5 goals, 100 signed notes x 10 measures
 GOAL_CHART_P99_MS="${BENCH_GOAL_CHART_P99_MS:-25}"
@@ -136,6 +140,7 @@ run_wrk() {
         assess-json) paths="$TMP/paths-assess-json.txt" ;;
         chart) paths="$TMP/paths-chart.txt" ;;
         progress) paths="$TMP/paths-progress.txt" ;;
+        worklist) url="$BASE/tasks"; auth=(-H "Authorization: Bearer $WORKLIST_TOKEN") ;;
     esac
     [[ -n "$paths" ]] && url="$BASE$(head -n 1 "$paths")"
     local out line
@@ -196,6 +201,13 @@ bench_backend() {
         kw_die "seed --episode $EPISODE failed"
     fi
     echo "data: $EPISODE's episode (plan with 5 goals, 100 signed weekly notes, 10 measures each) seeded in $((SECONDS - t0))s"
+    kw_log "seeding: knotwork seed --worklist"
+    t0=$SECONDS
+    if ! env "${envs[@]}" "$KW_BIN" seed --worklist >"$TMP/seed-worklist.log" 2>&1 </dev/null; then
+        tail -n 40 "$TMP/seed-worklist.log" >&2
+        kw_die "seed --worklist failed"
+    fi
+    echo "data: wendy.lmt's worklist (300 patients, 50 open tasks, 20 progress reports due) seeded in $((SECONDS - t0))s"
 
     local size
     if [[ "$backend" == sqlite ]]; then
@@ -212,6 +224,7 @@ bench_backend() {
     BASE="http://127.0.0.1:$PORT"
     kw_wait_healthy "$BASE" "$SERVER_PID" "$TMP/server.log" 600
     TOKEN="$(kw_create_token "$db" ana.lmt "bench-$backend")"
+    WORKLIST_TOKEN="$(kw_create_token "$db" wendy.lmt "bench-worklist-$backend")"
 
     # shellcheck disable=SC2086
     python3 "$BENCH_DIR/discover.py" "$BASE" "$TOKEN" "$TMP" ${BENCH_PREFIXES:-}
@@ -243,9 +256,12 @@ bench_backend() {
             assess-json) path="$(head -n 1 "$TMP/paths-assess-json.txt")" ;;
             chart) path="$(head -n 1 "$TMP/paths-chart.txt")" ;;
             progress) path="$(head -n 1 "$TMP/paths-progress.txt")" ;;
+            worklist) path=/tasks ;;
         esac
+        local token="$TOKEN"
+        [[ "$ep" == worklist ]] && token="$WORKLIST_TOKEN"
         code="$(curl -s -o "$TMP/check.out" -w '%{http_code}' --max-time 30 \
-            -H "Authorization: Bearer $TOKEN" "$BASE$path" || true)"
+            -H "Authorization: Bearer $token" "$BASE$path" || true)"
         echo "check: GET $path -> $code ($(wc -c <"$TMP/check.out") bytes)"
         [[ "$code" == 200 ]] || kw_log "WARNING: $path answered $code; its numbers will count errors"
     done
@@ -470,6 +486,11 @@ awk -F'\t' -v goal="$GOAL_CHART_P99_MS" '
     $1 == "sqlite" && $3 == 2 && ($2 == "chart" || $2 == "progress") {
         printf "goal (issue 4): sqlite %-11s c=2 p99 %.3f ms <= %s ms: %s\n", $2, $6, goal,
             ($6 <= goal && $7 + $8 == 0) ? "met" : "NOT met"
+    }' "$RESULTS"
+# Issue 11's goal for the worklist of a therapist with 300 patients, 50 open tasks and 20 reports due.
+awk -F'\t' -v goal="$GOAL_WORKLIST_P99_MS" '
+    $1 == "sqlite" && $3 == 2 && $2 == "worklist" {
+        printf "goal (issue 11): sqlite worklist c=2 p99 %.3f ms <= %s ms: %s\n", $6, goal, ($6 <= goal && $7 + $8 == 0) ? "met" : "NOT met"
     }' "$RESULTS"
 # Issue 4's goal for signing, on each backend.
 awk -F'\t' -v goal="$GOAL_SIGN_RPS" -v conns="$SIGN_CONNECTIONS" '

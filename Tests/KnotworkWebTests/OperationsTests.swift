@@ -175,6 +175,24 @@ import VaporTesting
         }
     }
 
+    /// The worklist benchmark's data: wendy.lmt's 300 patients, 50 open tasks (some overdue) and 20 reports due, all on
+    /// her worklist page.
+    @Test func theWorklistBenchmarkSeedsWhatItSays() async throws {
+        try await withClinic(seed: false) { clinic in
+            try await DemoClinic.seedIfEmpty(clinic.app, patients: 10)
+            let wendy = try await DemoWorklist.seed(clinic.app)
+            #expect(try await TaskStore(database: clinic.app.db).open(for: wendy.id).count == 50)
+            let token = PersonalAccessTokens.generate()
+            _ = try await AccessTokenStore(database: clinic.app.db).create(userID: wendy.id, name: "t", tokenHash: Secrets.hash(token), now: clinic.clock.now)
+            let page = try await clinic.tester.sendRequest(.GET, "/tasks", headers: clinic.bearer(token))
+            #expect(page.status == .ok)
+            let html = page.body.string
+            #expect(html.components(separatedBy: "Check the home program (").count - 1 == 50)
+            #expect(html.components(separatedBy: "Progress report due: ").count - 1 == 20, "20 progress reports due")
+            #expect(html.contains("overdue"))
+        }
+    }
+
     @Test func demoClinicIsSeededOnce() async throws {
         try await withClinic(seed: false) { clinic in
             #expect(try await DemoClinic.seedIfEmpty(clinic.app, patients: 40))

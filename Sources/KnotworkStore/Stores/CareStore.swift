@@ -201,6 +201,8 @@ public struct CareStore: Sendable {
         public var patientName: String
         public var lastEvaluation: CalendarDate?
         public var sessions: [CalendarDate]
+        /// When the patient's last progress report was signed.
+        public var lastReport: Date?
     }
 
     public func worklistPlans(onTeamOf userID: UUID, limit: Int = 500) async throws -> [PlanForWorklist] {
@@ -229,9 +231,15 @@ public struct CareStore: Sendable {
             .all(decoding: SessionRow.self)
         var sessionsBy: [UUID: [CalendarDate]] = [:]
         for r in sessions { sessionsBy[r.patient_id, default: []].append(CalendarDate(r.session_start)) }
+        struct ReportRow: Decodable { var patient_id: UUID; var signed_at: Date }
+        let reports = try await self.database.sql.select().columns("patient_id", "signed_at").from(SessionNoteModel.schema)
+            .where("patient_id", .in, patients).where("kind", .equal, "progress-report").where("signed_at", .isNot, SQLLiteral.null)
+            .all(decoding: ReportRow.self)
+        var reportBy: [UUID: Date] = [:]
+        for r in reports { reportBy[r.patient_id] = max(reportBy[r.patient_id] ?? r.signed_at, r.signed_at) }
         return try zip(rows, plans).map { row, plan in
             PlanForWorklist(plan: plan, patientName: "\(try row.decode(column: "given_name", as: String.self)) \(try row.decode(column: "family_name", as: String.self))",
-                            lastEvaluation: lastBy[plan.patientID], sessions: sessionsBy[plan.patientID] ?? [])
+                            lastEvaluation: lastBy[plan.patientID], sessions: sessionsBy[plan.patientID] ?? [], lastReport: reportBy[plan.patientID])
         }
     }
 

@@ -648,6 +648,7 @@ enum CareActions {
         var patientName: String
         var planID: UUID
         var reasons: [DueReason]
+        var report: [ReportDueReason]
     }
 
     static func reEvaluationsDue(on req: Request) async throws -> [DuePlan] {
@@ -657,7 +658,13 @@ enum CareActions {
             let settings = try await Self.settings(on: db)
             return try await CareStore(database: db).worklistPlans(onTeamOf: user.id).compactMap { w in
                 let reasons = Self.due(w.plan.plan, lastEvaluation: w.lastEvaluation, sessions: w.sessions, today: today, settings: settings)
-                return reasons.isEmpty ? nil : DuePlan(patientID: w.plan.patientID, patientName: w.patientName, planID: w.plan.id, reasons: reasons)
+                // The progress report's own clock: visits and days since the last signed report, or since the plan's start.
+                let since = w.lastReport.map { CalendarDate($0) } ?? w.plan.plan.start
+                let visits = w.sessions.filter { d in w.lastReport.map { d > CalendarDate($0) } ?? (d >= w.plan.plan.start) }.count
+                let report = ProgressReportDue.check(visitsSinceLast: visits, since: since, today: today, referral: nil, discharging: false,
+                                                     settings: settings.progress, counters: settings.counters)
+                return reasons.isEmpty && report.isEmpty ? nil
+                    : DuePlan(patientID: w.plan.patientID, patientName: w.patientName, planID: w.plan.id, reasons: reasons, report: report)
             }
         }
     }

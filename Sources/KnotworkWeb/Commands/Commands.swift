@@ -102,6 +102,7 @@ struct SeedCommand: AsyncCommand {
         @Option(name: "episode", help: "Record number of a patient to give a two-year episode: a plan with 5 goals and 100 signed weekly notes with 10 measures each (benchmark size)") var episode: String?
         @Option(name: "referral", help: "Record number of a patient to give an active referral from max.md (the signing benchmark counts against it)") var referral: String?
         @Option(name: "visits", help: "With --referral: its authorized visits (default 12)") var visits: Int?
+        @Flag(name: "worklist", help: "Add wendy.lmt with 300 patients, 50 open tasks and 20 progress reports due (the worklist benchmark)") var worklist: Bool
     }
 
     var help: String { "Seed the demo clinic and N synthetic patients." }
@@ -132,6 +133,11 @@ struct SeedCommand: AsyncCommand {
             let stored = try await ReferralStore(database: app.db).create(referral, status: .active, patientID: patient.id,
                                                                           by: Recorder(userID: md.id, name: md.displayName), at: now)
             context.console.print("Added an active referral with \(visits) visits to \(patient.recordNumber) (\(stored.id.uuidString.lowercased())).")
+            return
+        }
+        if signature.worklist {
+            let wendy = try await DemoWorklist.seed(context.application)
+            context.console.print("Added \(wendy.username) with 300 patients, 50 open tasks and 20 progress reports due.")
             return
         }
         if let record = signature.history {

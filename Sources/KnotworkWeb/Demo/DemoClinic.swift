@@ -65,6 +65,7 @@ public enum DemoClinic {
         if let first = try await PatientStore(database: app.db).find(recordNumber: "KW-000001"), let ana = byName["ana.lmt"] {
             try await DemoHistory.seed(patient: first, clinician: ana, size: .demo, today: CalendarDate(now), days: 120, on: app.db, now: now)
             let team = [byName["pat.pt"], byName["bea.bh"]].compactMap { $0 }
+            try await DemoWorklist.demoTeamWork(patient: first, users: byName, now: now, on: app.db)
             try await DemoHistory.plan(patient: first, clinician: ana, team: team, today: CalendarDate(now), days: 120, on: app.db, now: now)
             if let pat = byName["pat.pt"] {
                 // A team note from the PT, signed as the team-note page would.

@@ -149,7 +149,9 @@ enum SafetyViews {
             .id("re-evaluations-due"), .h2(.text("Re-evaluations and progress reports due")),
             .if(due.isEmpty, .p(.text("None."))),
             .ul(.forEach(due) { d in
-                .li(.a(.href(Paths.chart(d.patientID)), txt(d.patientName)), txt(" · " + (ChartViews.dueText(d.reasons) ?? "") + " "),
+                .li(.a(.href(Paths.chart(d.patientID)), txt(d.patientName)),
+                    txt(" · " + [ChartViews.dueText(d.reasons), d.report.isEmpty ? nil : "Progress report due: " + d.report.map(\.text).joined(separator: "; ") + "."]
+                        .compactMap { $0 }.joined(separator: " ") + " "),
                     .a(.href(Paths.reports(d.patientID)), .attribute(named: "aria-label", value: esc("Progress reports of " + d.patientName)), .text("Progress reports")))
             })
         )
