@@ -112,3 +112,25 @@ struct ProgressReportTests {
         }
     }
 }
+
+extension ProgressReportTests {
+    /// Plan certification requests reach the medical provider's inbox the same way, and leave it once certified.
+    @Test func aPlanToCertifyIsInTheProvidersInboxUntilCertified() async throws {
+        try await withClinic { clinic in
+            let ana = try await API(clinic, "ana.lmt")
+            let p = clinic.anaPatient!
+            let plan = try await ana.json(.POST, self.base(p) + "/plans", CareAPITests.plan, expect: .created)
+            let planID = try #require(plan["id"] as? String)
+            _ = try await ana.json(.POST, self.base(p) + "/plans/\(planID)/status", #"{"status":"active"}"#, expect: .ok)
+            let max = try await clinic.signIn("max.md")
+            var inbox = try await clinic.tester.sendRequest(.GET, "/inbox", headers: max.headers).body.string
+            #expect(inbox.contains("Plans of care to certify") && inbox.contains("/plans/\(planID.lowercased())"))
+            // Not for the therapist.
+            let anaSession = try await clinic.signIn("ana.lmt")
+            #expect(!(try await clinic.tester.sendRequest(.GET, "/inbox", headers: anaSession.headers).body.string.contains("Plans of care to certify")))
+            _ = try await API(clinic, "max.md").json(.POST, self.base(p) + "/plans/\(planID)/certify", "{}", expect: .ok)
+            inbox = try await clinic.tester.sendRequest(.GET, "/inbox", headers: max.headers).body.string
+            #expect(!inbox.contains("/plans/\(planID.lowercased())"))
+        }
+    }
+}

@@ -75,3 +75,36 @@ struct TeamWorkTests {
         }
     }
 }
+
+extension TeamWorkTests {
+    @Test func aCaseConferenceIsSignedAndItsDecisionsBecomeTasks() async throws {
+        try await withClinic { clinic in
+            let ana = try await API(clinic, "ana.lmt")
+            let p = clinic.anaPatient!
+            let (a, pt, bh, ben) = (clinic.user("ana.lmt").id, clinic.user("pat.pt").id, clinic.user("bea.bh").id, clinic.user("ben.lmt").id)
+            let tomorrow = CalendarDate(clinic.clock.now).adding(days: 1)
+            // One attendee only, one off the team, a task for someone off the team: field errors, nothing saved.
+            let bad = try await ana.json(.POST, self.base(p) + "/case-conferences", """
+                {"attendeeIds":["\(a)","\(ben)"],"discussion":"x","decisions":[{"text":"Refer","assigneeId":"\(ben)"}]}
+                """, expect: .unprocessableEntity)
+            let fields = Set(((bad["errors"] as? [[String: Any]]) ?? []).compactMap { $0["field"] as? String })
+            #expect(fields == ["attendeeIds", "decisions[0].assigneeId"])
+            #expect(try await TaskStore(database: clinic.app.db).tasks(of: p.id).isEmpty)
+
+            let made = try await ana.json(.POST, self.base(p) + "/case-conferences", """
+                {"attendeeIds":["\(a)","\(pt)","\(bh)"],"discussion":"Pain down, sleep still short; fear of movement at work.",
+                 "decisions":[{"text":"Graded return to lifting at work","assigneeId":"\(pt)","dueOn":"\(tomorrow)"},
+                              {"text":"Sleep hygiene sessions","assigneeId":"\(bh)"},{"text":"Keep weekly massage"},{"text":""}]}
+                """, expect: .created)
+            #expect(made["signatureVerified"] as? Bool == true && (made["attendees"] as? [String])?.count == 3)
+            let tasks = try #require(made["tasks"] as? [[String: Any]])
+            #expect(tasks.map { $0["assigneeId"] as? String } == [pt.uuidString, bh.uuidString])
+            #expect(tasks.allSatisfy { $0["noteId"] as? String == made["id"] as? String })
+            #expect(tasks.first?["dueOn"] as? String == tomorrow.description)
+            let list = try await API(clinic, "pat.pt").json(.GET, self.base(p) + "/case-conferences", expect: .ok)
+            #expect((list["items"] as? [[String: Any]])?.first?["decisions"] as? [String] == ["Graded return to lifting at work", "Sleep hygiene sessions", "Keep weekly massage"])
+            let mine = try await API(clinic, "pat.pt").json(.GET, "/api/v1/tasks", expect: .ok)
+            #expect(((mine["items"] as? [[String: Any]]) ?? []).contains { $0["title"] as? String == "Graded return to lifting at work" })
+        }
+    }
+}

@@ -250,10 +250,21 @@ enum ReportActions {
 
     // MARK: the provider's inbox
 
-    static func inbox(on req: Request) async throws -> [InboxItem] {
+    struct Inbox: Sendable {
+        var reports: [InboxItem]
+        /// Plans of the caller's patients waiting for their certification (medical providers, when the clinic asks for it).
+        var certifications: [CareStore.PlanForWorklist]
+    }
+
+    static func inbox(on req: Request) async throws -> Inbox {
         let user = try req.requirePrincipal().user
         return try await req.audit.read(req.auditActor, AuditEntry(.noteRead, entity: "inbox")) { db in
-            try await ReportDeliveryStore(database: db).inbox(of: user.id)
+            let reports = try await ReportDeliveryStore(database: db).inbox(of: user.id)
+            guard user.role == .medicalProvider, try await CareActions.settings(on: db).certification.required else {
+                return Inbox(reports: reports, certifications: [])
+            }
+            let plans = try await CareStore(database: db).worklistPlans(onTeamOf: user.id).filter { $0.plan.certification == nil }
+            return Inbox(reports: reports, certifications: plans)
         }
     }
 

@@ -49,6 +49,33 @@ enum TeamWorkActions {
         }
     }
 
+    // MARK: case conferences
+
+    static let conferenceKind = "case-conference"
+
+    /// Records a case conference, signed at once, and turns each decision with an assignee into a task linked to it.
+    static func addConference(_ input: CaseConferenceInput, on req: Request) async throws -> (note: StoredNote, tasks: [CareTask]) {
+        let ctx = try req.requirePatient()
+        let author = try AssessmentActions.recorder(req)
+        let now = req.now
+        return try await req.audit.perform(req.auditActor, AuditEntry(.noteSign, patientID: ctx.patientID, entity: "case-conference")) { db in
+            let team = try await PatientStore(database: db).careTeam(ctx.patientID)
+            let names = Dictionary(team.map { ($0.user.id, $0.user.displayName) }, uniquingKeysWith: { a, _ in a })
+            let conference = try input.validated(team: names, today: CalendarDate(now))
+            let note = try await TeamNoteActions.signAtOnce(conference, kind: Self.conferenceKind, patientID: ctx.patientID, by: author, at: now, on: db) {
+                conference.canonicalForm(patientID: ctx.patientID, noteID: $0, author: author.userID, signedAt: now)
+            }
+            var tasks: [CareTask] = []
+            for d in conference.decisions {
+                guard let id = d.assigneeID, let assignee = team.first(where: { $0.user.id == id })?.user else { continue }
+                tasks.append(try await TaskStore(database: db).create(patientID: ctx.patientID, assignee: assignee, title: d.text,
+                                                                      detail: "Decided at the case conference of \(CalendarDate(now)).", dueOn: d.dueOn,
+                                                                      noteID: note.id, by: author, at: now))
+            }
+            return (note, tasks)
+        }
+    }
+
     // MARK: messages
 
     static func threads(on req: Request) async throws -> [MessageThread] {

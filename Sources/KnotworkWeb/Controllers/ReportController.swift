@@ -77,8 +77,9 @@ struct ReportController {
 
     func inboxPage(_ req: Request, flash: String?) async throws -> Response {
         let p = try req.requirePrincipal()
-        let items = try await ReportActions.inbox(on: req)
-        return Layout.response(Layout.page(PageContext(req, title: "Inbox", flash: flash), ReportViews.inbox(items, csrf: p.csrfToken)))
+        let inbox = try await ReportActions.inbox(on: req)
+        return Layout.response(Layout.page(PageContext(req, title: "Inbox", flash: flash), ReportViews.inbox(inbox.reports, csrf: p.csrfToken),
+                                           ReportViews.certifications(inbox.certifications)))
     }
 
     @Sendable func acknowledge(req: Request) async throws -> Response {
@@ -196,7 +197,7 @@ extension API {
         }
 
         @Sendable func inbox(req: Request) async throws -> Items<InboxItemResponse> {
-            Items(items: try await ReportActions.inbox(on: req).map {
+            Items(items: try await ReportActions.inbox(on: req).reports.map {
                 InboxItemResponse(delivery: DeliveryResponse($0.delivery), patientName: $0.patientName, recordNumber: $0.recordNumber,
                                   author: $0.authorName, signedAt: $0.signedAt)
             })

@@ -52,6 +52,16 @@ struct TeamController {
         return try await self.render(req, errors: [], form: nil, flash: "Done: \(task.title).", status: .ok)
     }
 
+    @Sendable func addConference(req: Request) async throws -> Response {
+        let f = FormFields(req)
+        let input = CaseConferenceInput(
+            attendeeIds: f.list("attendeeIds").compactMap(UUID.init(uuidString:)), discussion: f["discussion"],
+            decisions: (0..<TeamViews.decisionRows).map { i in
+                .init(text: f["decisions[\(i)][text]"], assigneeId: f["decisions[\(i)][assigneeId]"].flatMap(UUID.init(uuidString:)), dueOn: f["decisions[\(i)][dueOn]"])
+            })
+        return try await self.submit(req, .conference, flash: "Case conference signed.") { _ = try await TeamWorkActions.addConference(input, on: req) }
+    }
+
     @Sendable func startThread(req: Request) async throws -> Response {
         let input = try req.content.decode(MessageInput.self)
         return try await self.submit(req, .message, flash: "Message sent to the team.") { _ = try await TeamWorkActions.startThread(input, on: req) }
@@ -165,7 +175,36 @@ extension API {
         }
     }
 
+    struct ConferenceResponse: Content {
+        var id: UUID
+        var patientId: UUID
+        var author: String
+        var attendees: [String]
+        var discussion: String
+        var decisions: [String]
+        var tasks: [PatientTaskResponse]?
+        var signedAt: Date?
+        var signatureVerified: Bool
+    }
+
     struct TeamController {
+        @Sendable func conferences(req: Request) async throws -> Items<ConferenceResponse> {
+            Items(items: try await TeamNoteActions.page(on: req).conferences.map { n, c in
+                ConferenceResponse(id: n.id, patientId: n.patientID, author: n.authorName, attendees: c.attendees, discussion: c.discussion,
+                                   decisions: c.decisions.map(\.text), tasks: nil, signedAt: n.signedAt, signatureVerified: NoteSignature.verify(n))
+            })
+        }
+
+        @Sendable func addConference(req: Request) async throws -> Response {
+            let (n, tasks) = try await TeamWorkActions.addConference(try API.decode(CaseConferenceInput.self, req), on: req)
+            let c = try n.decode(CaseConference.self)
+            let today = CalendarDate(req.now)
+            return try await ConferenceResponse(id: n.id, patientId: n.patientID, author: n.authorName, attendees: c.attendees, discussion: c.discussion,
+                                                decisions: c.decisions.map(\.text), tasks: tasks.map { PatientTaskResponse($0, today: today) },
+                                                signedAt: n.signedAt, signatureVerified: NoteSignature.verify(n))
+                .encodeResponse(status: .created, for: req)
+        }
+
         @Sendable func tasks(req: Request) async throws -> Items<PatientTaskResponse> {
             let today = CalendarDate(req.now)
             return Items(items: try await TeamWorkActions.tasks(on: req).map { PatientTaskResponse($0, today: today) })

@@ -70,7 +70,7 @@ enum Paths {
     static func document(_ note: StoredNote) -> String {
         switch note.kind {
         case "progress-report": self.report(note.patientID, note.id)
-        case "team-note": self.teamNotes(note.patientID) + "#note-\(note.id.uuidString.lowercased())"
+        case "team-note", "case-conference": self.teamNotes(note.patientID) + "#note-\(note.id.uuidString.lowercased())"
         default: self.note(note.patientID, note.id)
         }
     }

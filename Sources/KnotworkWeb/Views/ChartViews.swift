@@ -199,7 +199,8 @@ enum ChartViews {
                 case .assessment(let a):
                     return .li(txt("\(date) · "), .a(.href(Paths.assessment(d.patient.id, a.id)), txt(a.kind.label)), txt(" · " + a.clinicianName))
                 case .note(let n):
-                    let label = ["discharge": "Discharge summary", "progress-report": "Progress report", "team-note": "Team note"][n.kind] ?? "Session note"
+                    let label = ["discharge": "Discharge summary", "progress-report": "Progress report", "team-note": "Team note",
+                                 "case-conference": "Case conference"][n.kind] ?? "Session note"
                     return .li(txt("\(date) · "), .a(.href(Paths.document(n)), txt(label)),
                                txt(" · " + n.authorName),
                                txt(n.isSigned ? " · signed" + (n.late ? " (late entry)" : "") : " · draft, not signed"))

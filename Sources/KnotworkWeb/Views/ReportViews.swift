@@ -150,4 +150,13 @@ enum ReportViews {
                 }))))
         )
     }
+
+    /// Plan certification requests: the active plans of the provider's patients not certified yet.
+    static func certifications(_ plans: [CareStore.PlanForWorklist]) -> Node<HTML.BodyContext> {
+        .if(!plans.isEmpty, .section(.id("certification-requests"), .h2(.text("Plans of care to certify")),
+            .ul(.forEach(plans) { w in
+                .li(.a(.href(Paths.plan(w.plan.patientID, w.plan.id)), txt(w.patientName)),
+                    txt(" · plan from \(w.plan.plan.start), revision \(w.plan.revision)"))
+            })))
+    }
 }

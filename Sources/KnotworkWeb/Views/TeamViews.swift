@@ -8,7 +8,7 @@ enum TeamViews {
     typealias V = AssessmentViews
 
     /// Which form the errors and typed values belong to.
-    enum Form { case note, task, message }
+    enum Form { case note, task, message, conference }
 
     static func page(_ t: TeamNoteActions.TeamPage, viewer: User, csrf: String?, errors: [FieldError], form: Form?, typed: FormFields?,
                      today: CalendarDate) -> Node<HTML.BodyContext> {
@@ -25,6 +25,7 @@ enum TeamViews {
                 })),
             Self.tasks(t, csrf: csrf, errors: taskErrors, typed: form == .task ? typed : nil, today: today),
             Self.messages(t, csrf: csrf, errors: messageErrors, typed: form == .message ? typed : nil),
+            Self.conferences(t, csrf: csrf, errors: form == .conference ? errors : [], typed: form == .conference ? typed : nil),
             .section(.id("team-note-new"), .h2(.text("Add a team note")),
                 .p(.class("hint"), .text("For the rest of the team: findings, updates, instructions. Signed and locked when saved; not a treatment session and not billed.")),
                 errorSummary(noteErrors),
@@ -109,5 +110,39 @@ enum TeamViews {
             .ul(.forEach(threads) { th in
                 .li(.a(.href(Paths.thread(th.patientID, th.id)), txt(th.subject)), txt(" · " + (th.patientName ?? "") + " · " + AuditRecord.timestamp(th.lastMessageAt)))
             }))
+    }
+
+    static let decisionRows = 3
+
+    static func conferences(_ t: TeamNoteActions.TeamPage, csrf: String?, errors: [FieldError], typed: FormFields?) -> Node<HTML.BodyContext> {
+        let pid = t.patient.id
+        let chosen = Set(typed?.list("attendeeIds") ?? [])
+        let members: [(String, String)] = [("", "Nobody: a decision without a task")] + t.team.map { ($0.user.id.uuidString.lowercased(), $0.user.displayName) }
+        return .section(.id("case-conferences"), .h2(.text("Case conferences")),
+            .if(t.conferences.isEmpty, .p(.text("No case conference yet."))),
+            .ol(.class("timeline"), .forEach(t.conferences) { n, c in
+                .li(.id("note-" + n.id.uuidString.lowercased()),
+                    .p(.strong(txt(n.signedAt.map(AuditRecord.timestamp) ?? "")), txt(" · " + c.attendees.joined(separator: ", "))),
+                    .p(.class("narrative"), txt(c.discussion)),
+                    .if(!c.decisions.isEmpty, .ul(.forEach(c.decisions) { d in .li(txt(d.text + (d.assigneeID == nil ? "" : " (task set)"))) })))
+            }),
+            .h3(.text("Record a case conference")),
+            errorSummary(errors),
+            .form(.id("conference-form"), .method(.post), .action(Paths.patient(pid) + "/case-conferences"), csrfField(csrf),
+                  .fieldset(legend("Attendees"), .forEach(t.team) { m in
+                      let id = m.user.id.uuidString.lowercased()
+                      return .div(.class("field checkbox"),
+                                  .input(.type(.checkbox), .id("attendee-" + id), .name("attendeeIds"), .value(id), .checked(chosen.contains(id))),
+                                  .label(.for("attendee-" + id), txt(m.user.displayName)))
+                  }, .forEach(errors.filter { $0.field == "attendeeIds" }) { e in .p(.class("error"), txt(e.message)) }),
+                  V.textarea("discussion", "discussion", "Discussion", value: typed?["discussion"], errors: errors, rows: 3),
+                  .forEach(0..<Self.decisionRows) { i in
+                      let p = "decisions[\(i)]"
+                      return .fieldset(.class("decision-row"), legend("Decision \(i + 1)"),
+                          V.input("\(p).text", "\(p)[text]", "Decision", value: typed?["\(p)[text]"], errors: errors),
+                          V.select("\(p).assigneeId", "\(p)[assigneeId]", "Task for", options: members, selected: typed?["\(p)[assigneeId]"], errors: errors),
+                          V.input("\(p).dueOn", "\(p)[dueOn]", "Due date", value: typed?["\(p)[dueOn]"], errors: errors, type: .date))
+                  },
+                  .button(.id("conference-save"), .type(.submit), .class("primary"), .text("Sign the case conference"))))
     }
 }
