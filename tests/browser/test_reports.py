@@ -88,6 +88,8 @@ def test_a_report_falls_due_is_signed_and_acknowledged_in_the_providers_inbox(br
     b.submit_form("button#team-note-save")
     assert "Team note signed and added." in b.find(".flash").text, page_problem(b, "the team note")
     assert "Physical therapy" in b.find("#team-notes").text
+    b.get(f"/patients/{pid}/team")  # audit() reloads the page: a GET, not the note's POST again
+    assert len(b.find_all("#team-notes li")) == 1, "the team note was saved once"
     audit(b, "care team", problems)
     # ... sets ana a task and writes to the team.
     ana_id = next(o.get_attribute("value") for o in b.find_all("select#assigneeId option") if o.text.startswith("Ana "))
@@ -146,6 +148,7 @@ def test_a_report_falls_due_is_signed_and_acknowledged_in_the_providers_inbox(br
     assert "Signed and sent." in b.find(".flash").text
     assert "Knotwork inbox" in b.find("#delivery-log").text and "not yet acknowledged" in b.find("#delivery-log").text
     assert not b.exists("#report-form"), "a signed report offers no form"
+    b.get(report_path)  # audit() reloads the page: a GET, not the signing POST again
     audit(b, "signed progress report", problems)
     b.sign_out()
 
