@@ -133,4 +133,31 @@ extension ProgressReportTests {
             #expect(!inbox.contains("/plans/\(planID.lowercased())"))
         }
     }
+
+    /// Reports and team notes share the notes table; the session-note routes neither list, read, edit, sign nor amend them
+    /// (each has its own routes and schema), and a session key cannot overwrite a report's draft.
+    @Test func theNoteRoutesLeaveReportsAndTeamNotesAlone() async throws {
+        try await withClinic { clinic in
+            let ana = try await API(clinic, "ana.lmt")
+            let p = clinic.anaPatient!
+            _ = try await self.planWithSessions(clinic, ana, p, count: 1)
+            let report = try await ana.json(.POST, self.base(p) + "/reports", expect: .created)
+            let reportID = try #require(report["id"] as? String)
+            let teamNote = try await ana.json(.POST, self.base(p) + "/team-notes", #"{"text":"Discussed the home program with the PT."}"#, expect: .created)
+            let teamNoteID = try #require(teamNote["id"] as? String)
+            let listed = try await ana.json(.GET, self.base(p) + "/notes", expect: .ok)
+            #expect((listed["items"] as? [[String: Any]])?.compactMap { $0["kind"] as? String } == ["session"])
+            for id in [reportID, teamNoteID] {
+                _ = try await ana.json(.GET, self.base(p) + "/notes/\(id)", expect: .notFound)
+                _ = try await ana.json(.POST, self.base(p) + "/notes/\(id)/addenda", #"{"text":"x"}"#, expect: .notFound)
+            }
+            _ = try await ana.json(.PUT, self.base(p) + "/notes/\(reportID)", #"{"subjective":{"painToday":3}}"#, expect: .notFound)
+            _ = try await ana.json(.POST, self.base(p) + "/notes/\(reportID)/sign", "{}", expect: .notFound)
+            let row = try await (clinic.app.db as! any SQLDatabase).raw("SELECT idempotency_key FROM session_notes WHERE id = \(bind: UUID(uuidString: reportID)!)").first()
+            let key = try #require(try row?.decode(column: "idempotency_key", as: String.self))
+            _ = try await ana.json(.POST, self.base(p) + "/notes", #"{"idempotencyKey":"\#(key)","note":{}}"#, expect: .conflict)
+            let again = try await ana.json(.GET, self.base(p) + "/reports/\(reportID)", expect: .ok)
+            #expect(again["status"] as? String == "draft" && (again["report"] as? [String: Any])?["sessionsTotal"] as? Int == 1)
+        }
+    }
 }

@@ -61,16 +61,21 @@ def ana_patients(server, ana_http) -> list[dict]:
     return found
 
 
-def claim_patient(server, ana_http: requests.Session, patients: list[dict]) -> dict:
+def claim_patient(server, ana_http: requests.Session, patients: list[dict], without_visits: bool = False) -> dict:
     """A patient of ana's for one test: one no other test of this run uses, preferably without any
     assessment or hold yet (a rerun against the same server falls back to used ones). The first
-    patient of the list is left alone: the other browser test files open it."""
+    patient of the list is left alone: the other browser test files open it. `without_visits` also
+    passes over patients with booked visits (the demo books some), for tests that count visits."""
     fallback = None
     for p in patients[1:]:
         if p["id"] in _CLAIMED:
             continue
         html = ana_http.get(f"{server.url}/patients/{p['id']}/assessments", timeout=30).text
-        if "No assessment yet" in html and 'id="treatment-hold"' not in html:
+        fresh = "No assessment yet" in html and 'id="treatment-hold"' not in html
+        if fresh and without_visits:
+            visits = ana_http.get(f"{server.url}/patients/{p['id']}/appointments", timeout=30).text
+            fresh = 'id="past-visits"' not in visits and 'id="upcoming-visits"' not in visits
+        if fresh:
             _CLAIMED.add(p["id"])
             return p
         fallback = fallback or p

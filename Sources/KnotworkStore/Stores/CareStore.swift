@@ -59,6 +59,8 @@ public enum CareStoreError: Error, Equatable {
     case notTheAuthor
     /// The draft was saved again between its validation and its signature (HTTP 409: sign again).
     case draftChanged
+    /// The idempotency key already names the author's note of another kind (HTTP 409).
+    case keyInUse
 }
 
 extension StoredPlan {
@@ -253,6 +255,7 @@ public struct CareStore: Sendable {
         if let existing = try await self.selectNotes().where("author_id", .equal, author.userID).where("idempotency_key", .equal, idempotencyKey)
             .first().map({ [uuids = UUIDColumns(self.database)] in try Self.note($0, uuids) }) {
             guard existing.patientID == patientID else { throw CareStoreError.notFound }
+            guard existing.kind == kind else { throw CareStoreError.keyInUse }
             if existing.isSigned { return (existing, false) }
             return (try await self.replaceDraft(existing, planID: planID, body: body, sessionStart: sessionStart, sessionEnd: sessionEnd, at: now), false)
         }
@@ -268,15 +271,17 @@ public struct CareStore: Sendable {
         return (note, true)
     }
 
-    public func note(_ id: UUID, of patientID: UUID) async throws -> StoredNote? {
-        try await self.selectNotes().where("id", .equal, id).where("patient_id", .equal, patientID)
+    /// A patient's note; with `kinds`, only one of those kinds (another kind is not found: the session-note routes
+    /// never read or change a progress report or a team note, which have routes of their own).
+    public func note(_ id: UUID, of patientID: UUID, kinds: Set<String>? = nil) async throws -> StoredNote? {
+        try await self.selectNotes().where("id", .equal, id).where("patient_id", .equal, patientID).kinds(kinds)
             .first().map { [uuids = UUIDColumns(self.database)] in try Self.note($0, uuids) }
     }
 
     /// A patient's notes, newest session first. Without `bodies`, each comes with an empty body and no canonical text
     /// (a timeline needs neither, and a two-year chart would copy a megabyte of them).
-    public func notes(of patientID: UUID, limit: Int = 500, bodies: Bool = true) async throws -> [StoredNote] {
-        try await self.selectNotes(bodies: bodies).where("patient_id", .equal, patientID)
+    public func notes(of patientID: UUID, limit: Int = 500, bodies: Bool = true, kinds: Set<String>? = nil) async throws -> [StoredNote] {
+        try await self.selectNotes(bodies: bodies).where("patient_id", .equal, patientID).kinds(kinds)
             .orderBy("session_start", .descending).orderBy("created_at", .descending).limit(limit)
             .all().map { [uuids = UUIDColumns(self.database)] in try Self.note($0, uuids) }
     }
@@ -323,8 +328,8 @@ public struct CareStore: Sendable {
     }
 
     /// The draft its author may sign: `notFound`, `noteIsSigned` or `notTheAuthor` otherwise.
-    public func draftToSign(_ id: UUID, patientID: UUID, by author: Recorder) async throws -> StoredNote {
-        guard let note = try await self.note(id, of: patientID) else { throw CareStoreError.notFound }
+    public func draftToSign(_ id: UUID, patientID: UUID, by author: Recorder, kinds: Set<String>? = nil) async throws -> StoredNote {
+        guard let note = try await self.note(id, of: patientID, kinds: kinds) else { throw CareStoreError.notFound }
         guard !note.isSigned else { throw CareStoreError.noteIsSigned }
         guard note.authorID == author.userID else { throw CareStoreError.notTheAuthor }
         return note
@@ -354,8 +359,8 @@ public struct CareStore: Sendable {
 
     /// Refuses any change to a signed note before it reaches the database (which refuses it too).
     public func updateDraft<Body: Encodable>(_ id: UUID, patientID: UUID, body: Body, sessionStart: Date?, sessionEnd: Date?, by author: Recorder,
-                                             at now: Date) async throws -> StoredNote {
-        guard let existing = try await self.note(id, of: patientID) else { throw CareStoreError.notFound }
+                                             at now: Date, kinds: Set<String>? = nil) async throws -> StoredNote {
+        guard let existing = try await self.note(id, of: patientID, kinds: kinds) else { throw CareStoreError.notFound }
         guard !existing.isSigned else { throw CareStoreError.noteIsSigned }
         guard existing.authorID == author.userID else { throw CareStoreError.notTheAuthor }
         return try await self.replaceDraft(existing, planID: existing.planID, body: body, sessionStart: sessionStart, sessionEnd: sessionEnd, at: now)
@@ -381,8 +386,9 @@ public struct CareStore: Sendable {
     }
 
     /// A dated, signed addendum to a signed note; the note itself is untouched.
-    public func addAddendum(_ addendum: SessionNoteAddendum, to noteID: UUID, patientID: UUID, by author: Recorder, at now: Date) async throws -> StoredAddendum {
-        guard let note = try await self.note(noteID, of: patientID) else { throw CareStoreError.notFound }
+    public func addAddendum(_ addendum: SessionNoteAddendum, to noteID: UUID, patientID: UUID, by author: Recorder, at now: Date,
+                            kinds: Set<String>? = nil) async throws -> StoredAddendum {
+        guard let note = try await self.note(noteID, of: patientID, kinds: kinds) else { throw CareStoreError.notFound }
         guard note.isSigned else { throw CareStoreError.noteNotSigned }
         let id = UUID()
         let canonical = addendum.canonicalForm(patientID: patientID, addendumID: id, amends: noteID, amendedNoteHash: note.signature,
@@ -410,5 +416,13 @@ public struct CareStore: Sendable {
     public func addenda(ofPatient patientID: UUID, limit: Int = 200) async throws -> [StoredAddendum] {
         try await NoteAddendumModel.query(on: self.database).filter(\.$patientID == patientID).sort(\.$signedAt, .descending)
             .limit(limit).all().map(\.stored)
+    }
+}
+
+private extension SQLSelectBuilder {
+    /// Only notes of `kinds`, when given.
+    func kinds(_ kinds: Set<String>?) -> Self {
+        guard let kinds else { return self }
+        return self.where("kind", .in, kinds.sorted())
     }
 }

@@ -35,8 +35,14 @@ enum CareActions {
             throw Forbidden(reason: "Only the note's author edits or signs it.")
         } catch CareStoreError.draftChanged {
             throw Conflict(reason: "The draft was saved again while it was being signed; review it and sign again.")
+        } catch CareStoreError.keyInUse {
+            throw Conflict(reason: "This idempotency key already names another kind of note of yours; send a new key.")
         }
     }
+
+    /// The kinds the note routes show: session notes and discharge summaries. Progress reports, team notes and case
+    /// conferences share the notes table but have routes (and schemas) of their own.
+    static let noteKinds: Set<String> = ["session", "discharge"]
 
     /// The clinic's settings in force (technique list, progress rules, certification policy).
     static func settings(on db: any Database) async throws -> ClinicSettings {
@@ -477,7 +483,7 @@ enum CareActions {
             let patient = try await AssessmentActions.patient(ctx.patientID, on: db)
             var note: StoredNote?
             if let noteID {
-                guard let found = try await care.note(noteID, of: ctx.patientID) else { throw Abort(.notFound) }
+                guard let found = try await care.note(noteID, of: ctx.patientID, kinds: Self.noteKinds) else { throw Abort(.notFound) }
                 note = found
             }
             let plans = try await care.plans(of: ctx.patientID)
@@ -488,7 +494,7 @@ enum CareActions {
             }
             return NoteContext(patient: patient, safety: try await SafetyStore(database: db).status(of: ctx.patientID),
                                plan: plans.first { !$0.plan.status.isFinal },
-                               lastSigned: noteID == nil ? try await care.notes(of: ctx.patientID, limit: 20).first(where: \.isSigned) : nil,
+                               lastSigned: noteID == nil ? try await care.notes(of: ctx.patientID, limit: 20, kinds: ["session"]).first(where: \.isSigned) : nil,
                                note: note, addenda: noteID == nil ? [] : try await care.addenda(of: noteID!),
                                settings: try await Self.settings(on: db),
                                templates: noteID == nil ? try await NoteTemplateStore(database: db).templates(for: user.id) : [],
@@ -549,9 +555,13 @@ enum CareActions {
         let now = req.now
         let entry = AuditEntry(.noteDraft, patientID: ctx.patientID, entity: "note:\(id.uuidString.lowercased())")
         return try await req.audit.perform(req.auditActor, entry) { db in
-            try await Self.mapStoreError {
-                try await CareStore(database: db).updateDraft(id, patientID: ctx.patientID, body: note, sessionStart: note.timeIn, sessionEnd: note.timeOut,
-                                                              by: author, at: now)
+            let store = CareStore(database: db)
+            if let existing = try await store.note(id, of: ctx.patientID, kinds: Self.noteKinds), existing.kind == "discharge", !existing.isSigned {
+                throw ValidationFailure([FieldError("kind", "A discharge summary is edited from its own page.")])
+            }
+            return try await Self.mapStoreError {
+                try await store.updateDraft(id, patientID: ctx.patientID, body: note, sessionStart: note.timeIn, sessionEnd: note.timeOut,
+                                            by: author, at: now, kinds: Self.noteKinds)
             }
         }
     }
@@ -576,7 +586,7 @@ enum CareActions {
         return try await req.audit.perform(req.auditActor, entry, prepare: { db in
             let safety = try await SafetyStore(database: db).status(of: ctx.patientID)
             let techniques = Set(try await Self.settings(on: db).techniques.map(\.code))
-            let draft = try await Self.mapStoreError { try await CareStore(database: db).draftToSign(id, patientID: ctx.patientID, by: author) }
+            let draft = try await Self.mapStoreError { try await CareStore(database: db).draftToSign(id, patientID: ctx.patientID, by: author, kinds: Self.noteKinds) }
             if draft.kind == "discharge" { throw ValidationFailure([FieldError("kind", "A discharge summary is signed from its own page.")]) }
             let note = try draft.decode(SessionNoteInput.self)
                 .validated(techniques: techniques, now: now, standingPrecautions: Set(safety.precautions.map(\.precaution.ruleKey)),
@@ -619,7 +629,7 @@ enum CareActions {
         return try await req.audit.perform(req.auditActor, entry) { db in
             let addendum = try input.validated()
             return try await Self.mapStoreError {
-                try await CareStore(database: db).addAddendum(addendum, to: id, patientID: ctx.patientID, by: author, at: now)
+                try await CareStore(database: db).addAddendum(addendum, to: id, patientID: ctx.patientID, by: author, at: now, kinds: Self.noteKinds)
             }
         }
     }
@@ -627,7 +637,7 @@ enum CareActions {
     static func notes(on req: Request) async throws -> [StoredNote] {
         let ctx = try req.requirePatient()
         return try await req.audit.read(req.auditActor, AuditEntry(.noteRead, patientID: ctx.patientID, entity: "notes")) { db in
-            try await CareStore(database: db).notes(of: ctx.patientID)
+            try await CareStore(database: db).notes(of: ctx.patientID, kinds: Self.noteKinds)
         }
     }
 
@@ -635,7 +645,7 @@ enum CareActions {
         let ctx = try req.requirePatient()
         return try await req.audit.read(req.auditActor, AuditEntry(.noteRead, patientID: ctx.patientID, entity: "note:\(id.uuidString.lowercased())")) { db in
             let store = CareStore(database: db)
-            guard let note = try await store.note(id, of: ctx.patientID) else { throw Abort(.notFound) }
+            guard let note = try await store.note(id, of: ctx.patientID, kinds: Self.noteKinds) else { throw Abort(.notFound) }
             return (note, try await store.addenda(of: id))
         }
     }
