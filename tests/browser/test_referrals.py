@@ -49,7 +49,7 @@ def refer(b: Browser, pid: str, fields: dict[str, str], provider: str | None) ->
     b.submit_form("button#referral-save")
 
 
-def test_a_provider_refers_and_a_signed_session_counts_with_its_alert(browser: Browser, server, ana_http, ana_patients):  # noqa: F811
+def test_a_provider_refers_and_a_signed_session_counts_with_its_alert(browser: Browser, server, ana_http, ana_patients, tmp_path):  # noqa: F811
     b = browser
     patient = claim_patient(server, ana_http, ana_patients)
     pid = patient["id"]
@@ -73,6 +73,21 @@ def test_a_provider_refers_and_a_signed_session_counts_with_its_alert(browser: B
     assert re.fullmatch(f"/patients/{pid}/referrals/{UUID}", b.path), page_problem(b, "saving the referral")
     assert "0 of 3 used, 3 left" in b.find("#referral-counter").text, b.find("#referral-counter").text
     audit(b, "a referral", problems)
+    # The scanned order: a script named .pdf is refused on its field (its bytes were read), then a real PDF is attached.
+    referral_path = b.path
+    fake = tmp_path / "order.pdf"
+    fake.write_bytes(b"#!/bin/sh\necho not a pdf\n")
+    by_id(b, "document").send_keys(str(fake))
+    b.submit_form("button#document-submit")
+    assert "its content was checked, not its name" in b.find("#scanned-order").text, page_problem(b, "a disguised upload")
+    assert "No scanned order is attached." in b.find("#scanned-order").text
+    real = tmp_path / "order from Dr Max.pdf"
+    real.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+    b.get(referral_path)
+    by_id(b, "document").send_keys(str(real))
+    b.submit_form("button#document-submit")
+    assert "Download order from Dr Max.pdf" in b.find("#scanned-order").text, page_problem(b, "attaching the scanned order")
+    audit(b, "a referral with its scanned order", problems)
     b.sign_out()
 
     # 2. ana.lmt signs a session: the note form names the referral it counts against. ---------------------------

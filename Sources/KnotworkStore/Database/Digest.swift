@@ -7,7 +7,12 @@ public enum Digest {
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     public static func sha256Hex(_ text: String) -> String {
-        let digest = SHA256.hash(data: Data(text.utf8))
+        self.sha256Hex(Data(text.utf8))
+    }
+
+    /// The same form over bytes (a scanned document's checksum).
+    public static func sha256Hex(_ data: Data) -> String {
+        let digest = SHA256.hash(data: data)
         var out = [UInt8]()
         out.reserveCapacity(SHA256.byteCount * 2)
         for byte in digest {

@@ -44,6 +44,7 @@ enum ReferralActions {
     struct Detail: Sendable {
         var referral: StoredReferral
         var usages: [ReferralUsage]
+        var document: ScannedDocument?
     }
 
     static func referral(_ id: UUID, on req: Request) async throws -> Detail {
@@ -52,7 +53,7 @@ enum ReferralActions {
         return try await req.audit.read(req.auditActor, entry) { db in
             let store = ReferralStore(database: db)
             guard let referral = try await store.referral(id, of: ctx.patientID) else { throw Abort(.notFound) }
-            return Detail(referral: referral, usages: try await store.usages(of: id))
+            return Detail(referral: referral, usages: try await store.usages(of: id), document: try await store.document(of: id)?.document)
         }
     }
 

@@ -24,8 +24,10 @@ extension API {
         var createdAt: Date
         var updatedAt: Date
         var usages: [UsageResponse]?
+        /// The scanned order's description (its bytes are at `…/document`), on a single referral's read.
+        var document: DocumentResponse?
 
-        init(_ r: StoredReferral, today: CalendarDate, settings: CounterSettings, usages: [ReferralUsage]? = nil) {
+        init(_ r: StoredReferral, today: CalendarDate, settings: CounterSettings, usages: [ReferralUsage]? = nil, document: ScannedDocument? = nil) {
             self.id = r.id
             self.patientId = r.patientID
             self.kind = r.referral.kind.rawValue
@@ -42,6 +44,25 @@ extension API {
             self.createdAt = r.createdAt
             self.updatedAt = r.updatedAt
             self.usages = usages?.map(UsageResponse.init)
+            self.document = document.map(DocumentResponse.init)
+        }
+    }
+
+    struct DocumentResponse: Content {
+        var contentType: String
+        var filename: String
+        var size: Int
+        var sha256: String
+        var uploadedBy: String
+        var uploadedAt: Date
+
+        init(_ d: ScannedDocument) {
+            self.contentType = d.type.rawValue
+            self.filename = d.filename
+            self.size = d.size
+            self.sha256 = d.sha256
+            self.uploadedBy = d.uploadedByName
+            self.uploadedAt = d.uploadedAt
         }
     }
 
@@ -104,7 +125,22 @@ extension API {
 
         @Sendable func show(req: Request) async throws -> ReferralResponse {
             let d = try await ReferralActions.referral(try req.pathID("referralID"), on: req)
-            return ReferralResponse(d.referral, today: CalendarDate(req.now), settings: try await self.counters(req), usages: d.usages)
+            return ReferralResponse(d.referral, today: CalendarDate(req.now), settings: try await self.counters(req), usages: d.usages, document: d.document)
+        }
+
+        /// The body is the file itself; `filename` (query) is the name people will read.
+        @Sendable func attach(req: Request) async throws -> DocumentResponse {
+            guard let declared = req.headers.contentType, ScannedDocumentType(rawValue: ReferralActions.mediaType(declared)) != nil else {
+                throw Abort(.unsupportedMediaType, reason: "Send the file as application/pdf, image/png or image/jpeg.")
+            }
+            let filename = try? req.query.get(String.self, at: "filename")
+            return DocumentResponse(try await ReferralActions.attach(try req.pathID("referralID"), bytes: req.body.data, filename: filename,
+                                                                     declared: req.headers.contentType, on: req))
+        }
+
+        @Sendable func document(req: Request) async throws -> Response {
+            let id = try req.pathID("referralID")
+            return ReferralActions.download(try await ReferralActions.document(id, on: req), referralID: id)
         }
 
         @Sendable func create(req: Request) async throws -> Response {

@@ -79,6 +79,25 @@ struct ReferralController {
         return req.redirect(to: Paths.referral(ctx.patientID, id), redirectType: .normal)
     }
 
+    /// The scanned order from the referral page's multipart form.
+    @Sendable func attach(req: Request) async throws -> Response {
+        let ctx = try req.requirePatient()
+        let id = try req.pathID("referralID")
+        struct Upload: Content { var document: File? }
+        let file = (try? req.content.decode(Upload.self))?.document
+        do {
+            _ = try await ReferralActions.attach(id, bytes: file?.data, filename: file?.filename, on: req)
+        } catch let v as ValidationFailure {
+            return try await self.showPage(req, errors: v.errors)
+        }
+        return req.redirect(to: Paths.referral(ctx.patientID, id) + "?attached=1#scanned-order", redirectType: .normal)
+    }
+
+    @Sendable func document(req: Request) async throws -> Response {
+        let id = try req.pathID("referralID")
+        return ReferralActions.download(try await ReferralActions.document(id, on: req), referralID: id)
+    }
+
     @Sendable func overrides(req: Request) async throws -> Response {
         let rows = try await ReferralActions.overrides(on: req)
         return Layout.response(Layout.page(PageContext(req, title: "Visit-counter overrides"), ReferralViews.overridesPage(rows)))

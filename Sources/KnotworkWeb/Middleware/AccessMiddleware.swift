@@ -14,6 +14,18 @@ extension Route {
     }
 
     var accessRule: AccessRule? { self.userInfo[Self.accessKey] as? AccessRule }
+
+    static let uploadKey = "knotwork.upload"
+
+    /// Lets this route take a file of up to `maxBytes`, as the body itself or in a multipart form (with room for the
+    /// form's other fields). Its body is binary, so the NUL check skips it; every other route keeps the small default.
+    @discardableResult
+    func acceptsUpload(maxBytes: Int) -> Route {
+        self.userInfo[Self.uploadKey] = maxBytes + 64 * 1024
+        return self
+    }
+
+    var uploadLimit: Int? { self.userInfo[Self.uploadKey] as? Int }
 }
 
 /// The one place where every route's access rule is enforced (issue 2, item 4), and where CSRF
@@ -26,7 +38,7 @@ struct AccessMiddleware: AsyncMiddleware {
         }
         // Every route reads its whole body, so collect it here (capped: 413 past the limit) and
         // check it once, before any handler runs.
-        let limit = request.application.routes.defaultMaxBodySize.value
+        let limit = Self.bodyLimit(request)
         if request.body.data == nil, ![.GET, .HEAD].contains(request.method) {
             _ = try await request.body.collect(max: limit).get()
         }
@@ -56,11 +68,15 @@ struct AccessMiddleware: AsyncMiddleware {
 
     /// NUL has no place in clinical text, and PostgreSQL refuses it in text columns: refuse it
     /// everywhere, up front, with a field-level error instead of a failure deep in a query.
+    static func bodyLimit(_ request: Request) -> Int {
+        request.route?.uploadLimit ?? request.application.routes.defaultMaxBodySize.value
+    }
+
     static func refuseNUL(_ request: Request) throws {
         if let query = request.url.query, query.range(of: "%00", options: .caseInsensitive) != nil {
             throw ValidationFailure([FieldError("query", "The query string contains a NUL character.")])
         }
-        if let body = request.body.data {
+        if request.route?.uploadLimit == nil, let body = request.body.data {
             let view = body.readableBytesView
             if view.contains(0) || body.getString(at: body.readerIndex, length: body.readableBytes)?.range(of: "\\u0000", options: .caseInsensitive) != nil
                 || request.headers.contentType == .urlEncodedForm && body.getString(at: body.readerIndex, length: body.readableBytes)?.range(of: "%00", options: .caseInsensitive) != nil {
@@ -122,9 +138,11 @@ struct AccessMiddleware: AsyncMiddleware {
 
     func sentToken(_ request: Request) async throws -> String {
         if let header = request.headers.first(name: "X-CSRF-Token") { return header }
-        guard request.headers.contentType == .urlEncodedForm else { return "" }
+        // A file comes from a page in a multipart form, whose `_csrf` field is read the same way.
+        let multipart = request.route?.uploadLimit != nil && request.headers.contentType == .formData
+        guard request.headers.contentType == .urlEncodedForm || multipart else { return "" }
         if request.body.data == nil {
-            _ = try await request.body.collect(max: request.application.routes.defaultMaxBodySize.value).get()
+            _ = try await request.body.collect(max: Self.bodyLimit(request)).get()
         }
         return (try? request.content.get(String.self, at: "_csrf")) ?? ""
     }

@@ -30,7 +30,12 @@ struct RequestContextMiddleware: AsyncMiddleware {
         let h = response.headers
         var headers = h
         headers.replaceOrAdd(name: "X-Request-ID", value: request.requestID)
-        headers.replaceOrAdd(name: "Content-Security-Policy", value: Self.contentSecurityPolicy)
+        // A route may send a stricter policy of its own (a scanned document is sandboxed); none sends a looser one.
+        if !h.contains(name: "Content-Security-Policy") {
+            headers.replaceOrAdd(name: "Content-Security-Policy", value: Self.contentSecurityPolicy)
+        }
+        // Nothing here is for another origin's pages to embed (a scanned order, an image, a page).
+        headers.replaceOrAdd(name: "Cross-Origin-Resource-Policy", value: "same-origin")
         headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
         headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")

@@ -135,6 +135,7 @@ enum ReferralViews {
                 .dt("Entered by"), .dd(txt("\(r.createdByName), \(AuditRecord.timestamp(r.createdAt))")),
                 .unwrap(r.planID) { .group(.dt("Plan of care"), .dd(.a(.href(Paths.plan(pid, $0)), .text("The plan started from this referral")))) }
             ),
+            self.documentSection(pid, r.id, d.document, errors: errors, csrf: csrf),
             .if(r.planID == nil && x.kind == .order, .p(.a(.id("plan-from-referral"), .class("button"), .href(Paths.newPlan(pid) + "?referral=\(r.id.uuidString.lowercased())"),
                                                           .text("Start a plan of care from this referral")))),
             .h2("Visits counted"),
@@ -152,6 +153,22 @@ enum ReferralViews {
                       V.input("reason", "reason", "Reason for cancelling", value: nil, errors: errors),
                       .button(.type(.submit), .name("status"), .value("cancelled"), .text("Cancel the referral")))))
         )
+    }
+
+    /// The scanned order: a download link (never shown inline) and the form that attaches or replaces it.
+    static func documentSection(_ pid: UUID, _ referralID: UUID, _ document: ScannedDocument?, errors: [FieldError], csrf: String?) -> Node<HTML.BodyContext> {
+        .section(.id("scanned-order"),
+            .h2("Scanned order"),
+            .unwrap(document, { doc in
+                .p(.a(.id("document-link"), .href(Paths.referral(pid, referralID) + "/document"), txt("Download \(doc.filename)")),
+                   txt(" · \(doc.type.fileExtension.uppercased()), \(ByteCountFormatter.string(fromByteCount: Int64(doc.size), countStyle: .file)) · "
+                       + "attached by \(doc.uploadedByName), \(AuditRecord.timestamp(doc.uploadedAt)) · SHA-256 \(doc.sha256.prefix(12))…"))
+            }, else: .p(.text("No scanned order is attached."))),
+            .form(.id("document-form"), .method(.post), .action(Paths.referral(pid, referralID) + "/document"), .enctype(.multipartData),
+                  csrfField(csrf),
+                  V.input("document", "document", document == nil ? "Attach the scanned order" : "Replace the scanned order", value: nil, errors: errors,
+                          type: .file, hint: "A PDF, PNG or JPEG of at most 10 MB; its type is read from the file itself, not from its name."),
+                  .button(.type(.submit), .id("document-submit"), .text("Attach"))))
     }
 
     /// The worklist's section: referrals and authorizations running out or expiring, soonest expiry first.
