@@ -107,6 +107,20 @@ def admin_outbox_errors(b: Browser) -> None:
     assert b.exists(".error-summary")
 
 
+def icd10_catalog(b: Browser) -> None:
+    b.get("/catalog/icd10?q=cervicalgia")
+    assert b.exists("table#icd10-results")
+
+
+def coverage_overrides(b: Browser) -> None:
+    b.get("/admin/coverage-overrides")
+
+
+def clinic_settings(b: Browser) -> None:
+    b.get("/admin/clinic")
+    assert b.exists("main form")
+
+
 def not_found(b: Browser) -> None:
     b.get(f"/patients/{uuid.uuid4()}")
     assert b.h1() == "Not found"
@@ -136,12 +150,16 @@ PAGES = [
     ("audit-verify", "admin", audit_verify),
     ("admin-outbox", "admin", admin_outbox),
     ("admin-outbox-errors", "admin", admin_outbox_errors),
+    ("icd10-catalog", "ana.lmt", icd10_catalog),
+    ("coverage-overrides", "admin", coverage_overrides),
+    ("clinic-settings", "admin", clinic_settings),
     ("not-found", "ana.lmt", not_found),
     ("not-found-signed-out", None, not_found_signed_out),
 ]
 
 TABLET_PAGES = ["signin", "patients-clinician", "patients-front-desk", "chart-clinician", "chart-front-desk",
-                "new-patient-errors", "account", "admin-users", "admin-audit", "admin-outbox"]
+                "new-patient-errors", "account", "admin-users", "admin-audit", "admin-outbox", "icd10-catalog",
+                "coverage-overrides", "clinic-settings"]
 
 
 def _visit(b: Browser, user: str | None, setup) -> None:
