@@ -60,6 +60,35 @@ enum TestDatabase {
     }
 }
 
+/// On PostgreSQL each test app holds up to 10 connections (4 + 1 audit per event loop) and Swift Testing starts every
+/// test at once: past about 40 clinics the throwaway cluster (max_connections 400) refuses new ones ("too many
+/// clients"). So at most `limit` clinics run together there; SQLite needs no gate.
+actor ClinicGate {
+    static let shared = ClinicGate(limit: 24)
+    let limit: Int
+    var running = 0
+    var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(limit: Int) { self.limit = limit }
+
+    func enter() async {
+        if self.running < self.limit {
+            self.running += 1
+            return
+        }
+        // The slot is handed over by `leave`, so `running` stays as it is.
+        await withCheckedContinuation { self.waiting.append($0) }
+    }
+
+    func leave() {
+        if self.waiting.isEmpty {
+            self.running -= 1
+        } else {
+            self.waiting.removeFirst().resume()
+        }
+    }
+}
+
 /// A running test clinic: an app on a fresh database with a user of every role and a few patients.
 struct Clinic {
     let app: Application
@@ -84,6 +113,9 @@ func withClinic(
     seed: Bool = true,
     _ body: (inout Clinic) async throws -> Void
 ) async throws {
+    let gated = TestDatabase.isPostgres
+    if gated { await ClinicGate.shared.enter() }
+    defer { if gated { Task { await ClinicGate.shared.leave() } } }
     let (fresh, cleanup) = target == nil ? try await TestDatabase.make() : (target!, { @Sendable in })
     let app = try await Application.make(.testing)
     var clinic = Clinic(app: app, clock: clock)
