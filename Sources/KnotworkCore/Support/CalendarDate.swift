@@ -109,6 +109,13 @@ extension CalendarDate {
     /// The date `days` later (earlier when negative).
     public func adding(days: Int) -> CalendarDate { CalendarDate(dayNumber: self.dayNumber + days) }
 
+    /// The same day `months` later (earlier when negative), or the month's last day when it is shorter (31 Jan + 1 → 28 Feb).
+    public func adding(months: Int) -> CalendarDate {
+        let index = self.year * 12 + (self.month - 1) + months
+        let year = min(9999, max(1, index / 12)), month = index % 12 + 1
+        return CalendarDate(year: year, month: month, day: min(self.day, Self.days(inMonth: month, of: year)))!
+    }
+
     /// Midnight UTC at the start of the day.
     public var startOfDayUTC: Date { Date(timeIntervalSince1970: Double(self.dayNumber) * 86_400) }
 }
