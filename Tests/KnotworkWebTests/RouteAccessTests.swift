@@ -50,8 +50,9 @@ import VaporTesting
                     let referral = route.path.contains(.parameter("referralID")) ? try await clinic.addReferral(patient) : nil
                     if let referral, route.path.last == .constant("document") {
                         let pdf = ReferralDocumentTests.pdf
-                        _ = try await ReferralStore(database: clinic.app.db).attach(pdf, type: .pdf, filename: "order.pdf", sha256: Digest.sha256Hex(pdf),
-                                                                                    to: referral.id, by: clinic.user("max.md").id, at: clinic.clock.now)
+                        let md = clinic.user("max.md")
+                        _ = try await ReferralStore(database: clinic.app.db).attach(pdf, type: .pdf, filename: "order.pdf", to: referral.id,
+                                                                                    by: Recorder(userID: md.id, name: md.displayName), at: clinic.clock.now)
                     }
                     let report = route.path.contains(.parameter("reportID")) ? try await clinic.addReport(patient, by: "ana.lmt") : nil
                     var path = "/" + route.path.map { component -> String in

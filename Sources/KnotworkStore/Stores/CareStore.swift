@@ -359,8 +359,14 @@ public struct CareStore: Sendable {
 
     /// Refuses any change to a signed note before it reaches the database (which refuses it too).
     public func updateDraft<Body: Encodable>(_ id: UUID, patientID: UUID, body: Body, sessionStart: Date?, sessionEnd: Date?, by author: Recorder,
-                                             at now: Date, kinds: Set<String>? = nil) async throws -> StoredNote {
-        guard let existing = try await self.note(id, of: patientID, kinds: kinds) else { throw CareStoreError.notFound }
+                                             at now: Date) async throws -> StoredNote {
+        guard let existing = try await self.note(id, of: patientID) else { throw CareStoreError.notFound }
+        return try await self.updateDraft(existing, body: body, sessionStart: sessionStart, sessionEnd: sessionEnd, by: author, at: now)
+    }
+
+    /// The same, for a draft the caller has just read (and checked).
+    public func updateDraft<Body: Encodable>(_ existing: StoredNote, body: Body, sessionStart: Date?, sessionEnd: Date?, by author: Recorder,
+                                             at now: Date) async throws -> StoredNote {
         guard !existing.isSigned else { throw CareStoreError.noteIsSigned }
         guard existing.authorID == author.userID else { throw CareStoreError.notTheAuthor }
         return try await self.replaceDraft(existing, planID: existing.planID, body: body, sessionStart: sessionStart, sessionEnd: sessionEnd, at: now)

@@ -22,16 +22,17 @@ extension ReferralStore {
 
     /// Attaches the referral's scanned order, replacing the one before (the caller has checked that the referral is
     /// the patient's, and the audit row names the replacement).
-    public func attach(_ bytes: Data, type: ScannedDocumentType, filename: String, sha256: String, to referralID: UUID, by userID: UUID,
+    public func attach(_ bytes: Data, type: ScannedDocumentType, filename: String, to referralID: UUID, by uploader: Recorder,
                        at now: Date) async throws -> ScannedDocument {
+        let document = ScannedDocument(referralID: referralID, type: type, filename: filename, size: bytes.count, sha256: Digest.sha256Hex(bytes),
+                                       uploadedByName: uploader.name, uploadedAt: now)
         try await self.database.sql.delete(from: Self.documents).where("referral_id", .equal, referralID).run()
         try await self.database.sql.insert(into: Self.documents)
             .columns("id", "referral_id", "content_type", "filename", "size", "sha256", "bytes", "uploaded_by", "uploaded_at")
-            .values(SQLBind(UUID()), SQLBind(referralID), SQLBind(type.rawValue), SQLBind(filename), SQLBind(bytes.count), SQLBind(sha256),
-                    SQLBind(bytes), SQLBind(userID), SQLBind(now))
+            .values(SQLBind(UUID()), SQLBind(referralID), SQLBind(type.rawValue), SQLBind(filename), SQLBind(document.size), SQLBind(document.sha256),
+                    SQLBind(bytes), SQLBind(uploader.userID), SQLBind(now))
             .run()
-        guard let stored = try await self.document(of: referralID) else { throw ReferralStoreError.notFound }
-        return stored.document
+        return document
     }
 
     /// The referral's scanned order, with its bytes only when asked (a page needs the name and size alone).

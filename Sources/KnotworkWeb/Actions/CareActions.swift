@@ -556,12 +556,12 @@ enum CareActions {
         let entry = AuditEntry(.noteDraft, patientID: ctx.patientID, entity: "note:\(id.uuidString.lowercased())")
         return try await req.audit.perform(req.auditActor, entry) { db in
             let store = CareStore(database: db)
-            if let existing = try await store.note(id, of: ctx.patientID, kinds: Self.noteKinds), existing.kind == "discharge", !existing.isSigned {
+            guard let existing = try await store.note(id, of: ctx.patientID, kinds: Self.noteKinds) else { throw Abort(.notFound) }
+            if existing.kind == "discharge", !existing.isSigned {
                 throw ValidationFailure([FieldError("kind", "A discharge summary is edited from its own page.")])
             }
             return try await Self.mapStoreError {
-                try await store.updateDraft(id, patientID: ctx.patientID, body: note, sessionStart: note.timeIn, sessionEnd: note.timeOut,
-                                            by: author, at: now, kinds: Self.noteKinds)
+                try await store.updateDraft(existing, body: note, sessionStart: note.timeIn, sessionEnd: note.timeOut, by: author, at: now)
             }
         }
     }

@@ -25,8 +25,8 @@ extension ReferralActions {
             if let declared = declared.map(Self.mediaType), declared != type.rawValue {
                 throw ValidationFailure([FieldError("document", "The file is a \(type.fileExtension.uppercased()), not \(declared) as it was sent.")])
             }
-            return try await store.attach(data, type: type, filename: Self.displayName(filename, type: type), sha256: Digest.sha256Hex(data),
-                                          to: id, by: user.id, at: now)
+            return try await store.attach(data, type: type, filename: Self.displayName(filename, type: type), to: id,
+                                          by: Recorder(userID: user.id, name: user.displayName), at: now)
         }
     }
 
@@ -43,14 +43,14 @@ extension ReferralActions {
     }
 
     /// The download: an attachment under a name of our own (the uploaded name is never echoed into a header), with the
-    /// type read at upload, not sniffed again by the browser, sandboxed, and for this origin only.
+    /// type read at upload, sandboxed. `RequestContextMiddleware` adds `nosniff` and the same-origin resource policy, as
+    /// on every response.
     static func download(_ found: (document: ScannedDocument, bytes: Data), referralID: UUID) -> Response {
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: found.document.type.rawValue)
         headers.replaceOrAdd(name: .contentDisposition,
                              value: "attachment; filename=\"referral-order-\(referralID.uuidString.lowercased().prefix(8)).\(found.document.type.fileExtension)\"")
         headers.replaceOrAdd(name: "Content-Security-Policy", value: "default-src 'none'; sandbox")
-        headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         return Response(status: .ok, headers: headers, body: .init(data: found.bytes))
     }
 

@@ -135,7 +135,7 @@ extension API {
             }
             let filename = try? req.query.get(String.self, at: "filename")
             return DocumentResponse(try await ReferralActions.attach(try req.pathID("referralID"), bytes: req.body.data, filename: filename,
-                                                                     declared: req.headers.contentType, on: req))
+                                                                     declared: declared, on: req))
         }
 
         @Sendable func document(req: Request) async throws -> Response {

@@ -66,12 +66,14 @@ struct AccessMiddleware: AsyncMiddleware {
         return try await next.respond(to: request)
     }
 
-    /// NUL has no place in clinical text, and PostgreSQL refuses it in text columns: refuse it
-    /// everywhere, up front, with a field-level error instead of a failure deep in a query.
+    /// The most a route's body may hold: its upload limit, else the application's small default.
     static func bodyLimit(_ request: Request) -> Int {
         request.route?.uploadLimit ?? request.application.routes.defaultMaxBodySize.value
     }
 
+    /// NUL has no place in clinical text, and PostgreSQL refuses it in text columns: refuse it
+    /// everywhere, up front, with a field-level error instead of a failure deep in a query.
+    /// An upload route's body is a binary file, so only its query is checked.
     static func refuseNUL(_ request: Request) throws {
         if let query = request.url.query, query.range(of: "%00", options: .caseInsensitive) != nil {
             throw ValidationFailure([FieldError("query", "The query string contains a NUL character.")])

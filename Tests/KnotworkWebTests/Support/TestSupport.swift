@@ -113,9 +113,18 @@ func withClinic(
     seed: Bool = true,
     _ body: (inout Clinic) async throws -> Void
 ) async throws {
-    let gated = TestDatabase.isPostgres
-    if gated { await ClinicGate.shared.enter() }
-    defer { if gated { Task { await ClinicGate.shared.leave() } } }
+    if TestDatabase.isPostgres { await ClinicGate.shared.enter() }
+    do {
+        try await runClinic(clock: clock, target: target, settings: adjust, seed: seed, body)
+    } catch {
+        if TestDatabase.isPostgres { await ClinicGate.shared.leave() }
+        throw error
+    }
+    if TestDatabase.isPostgres { await ClinicGate.shared.leave() }
+}
+
+private func runClinic(clock: TestClock, target: DatabaseTarget?, settings adjust: @Sendable (inout Settings) -> Void, seed: Bool,
+                       _ body: (inout Clinic) async throws -> Void) async throws {
     let (fresh, cleanup) = target == nil ? try await TestDatabase.make() : (target!, { @Sendable in })
     let app = try await Application.make(.testing)
     var clinic = Clinic(app: app, clock: clock)
