@@ -66,6 +66,7 @@ public func configure(_ app: Application, settings: Settings, clock: KnotworkClo
     app.middleware.use(ProblemMiddleware())
     app.middleware.use(AuthenticationMiddleware())
     app.middleware.use(AccessMiddleware())
+    app.middleware.use(ClinicTimeMiddleware())
 
     try routes(app)
 

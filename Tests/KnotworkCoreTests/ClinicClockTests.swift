@@ -69,6 +69,40 @@ import Testing
         #expect(ClinicClock.utc.local(Self.utc("1969-12-31T23:59:00Z")) == Self.t("1969-12-31T23:59"))
     }
 
+    @Test(arguments: [
+        // zone, local day, first instant, hours in the day
+        ("America/Chicago", "2026-03-08", "2026-03-08T06:00:00Z", 23),
+        ("America/Chicago", "2026-11-01", "2026-11-01T05:00:00Z", 25),
+        ("America/Chicago", "2026-12-07", "2026-12-07T06:00:00Z", 24),
+        ("America/Phoenix", "2026-03-08", "2026-03-08T07:00:00Z", 24),
+        ("Asia/Kolkata", "2026-01-01", "2025-12-31T18:30:00Z", 24),
+        ("UTC", "2026-03-08", "2026-03-08T00:00:00Z", 24),
+        // Havana springs forward at midnight: its day starts at 01:00 local.
+        ("America/Havana", "2026-03-08", "2026-03-08T05:00:00Z", 23),
+    ])
+    func aLocalDayRunsFromItsFirstInstantToTheNextDays(zone: String, day: String, first: String, hours: Int) throws {
+        let clock = try #require(ClinicClock(identifier: zone))
+        let range = clock.day(try #require(CalendarDate(day)))
+        #expect(range.lowerBound == Self.utc(first), "\(zone) \(day): \(range.lowerBound)")
+        #expect(range.upperBound.timeIntervalSince(range.lowerBound) == Double(hours * 3600), "\(zone) \(day)")
+        #expect(clock.date(of: range.lowerBound) == CalendarDate(day) && clock.date(of: range.lowerBound.addingTimeInterval(-1)) != CalendarDate(day))
+    }
+
+    @Test func aTypedWallTimeIsReadOrRefusedOnItsField() throws {
+        let chicago = try #require(ClinicClock(identifier: "America/Chicago"))
+        #expect(try chicago.instant(text: "2026-11-03T09:00", field: "start").get() == Self.utc("2026-11-03T15:00:00Z"))
+        // A browser may send seconds; they are dropped like the minute field's.
+        #expect(try chicago.instant(text: "2026-11-03T09:00:00", field: "start").get() == Self.utc("2026-11-03T15:00:00Z"))
+        #expect(try chicago.instant(text: "2026-11-01T01:30", repeated: .later, field: "start").get() == Self.utc("2026-11-01T07:30:00Z"))
+        for bad in ["", "9 am", "2026-11-03", "2026-13-03T09:00", "2026-11-03T25:00"] {
+            guard case .failure(let e) = chicago.instant(text: bad, field: "timeIn") else { Issue.record("\(bad) was read"); continue }
+            #expect(e.field == "timeIn" && e.message.contains("YYYY-MM-DDTHH:MM"), "\(bad): \(e.message)")
+        }
+        guard case .failure(let gap) = chicago.instant(text: "2026-03-08T02:30", field: "start") else { Issue.record("the gap was read"); return }
+        #expect(gap.field == "start" && gap.message.contains("does not exist"))
+        #expect(chicago.text(Self.utc("2026-11-03T15:00:00Z")) == "2026-11-03 09:00" && chicago.timeOfDay(Self.utc("2026-11-03T15:05:00Z")) == "09:05")
+    }
+
     @Test(arguments: ["Central", "CST", "GMT+5", "America/Chicagoo", "", "../etc/passwd", "/etc/localtime", "America/../America/Chicago"])
     func onlyIANANamesAreZones(name: String) {
         #expect(ClinicClock(identifier: name) == nil, "\(name)")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import unicodedata
 from urllib.parse import urljoin, urlparse
+from zoneinfo import ZoneInfo
 
 import requests
 from axe_selenium_python import Axe
@@ -18,6 +20,13 @@ from selenium.webdriver.support.ui import WebDriverWait
 DESKTOP = (1280, 900)
 TABLET = (820, 1180)  # a 10.9" tablet in portrait, in CSS pixels
 WAIT = 20
+# The demo clinic's zone (DemoClinic.clock): what the pages show and the forms take is local to it.
+CLINIC_ZONE = ZoneInfo("America/Los_Angeles")
+
+
+def clinic_now() -> dt.datetime:
+    """Now on the demo clinic's wall clock, to the minute."""
+    return dt.datetime.now(CLINIC_ZONE).replace(second=0, microsecond=0)
 
 # axe-selenium-python 2.1.6 bundles axe-core 3.1.1 (2018). Two of its rules were deprecated in
 # axe-core 3.4 for their false positives and removed in 4.0 (dequelabs/axe-core#1640, #2214);

@@ -25,7 +25,7 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import Select
 
 import kwbrowser
-from kwbrowser import Browser, describe_violations
+from kwbrowser import Browser, clinic_now, describe_violations
 from test_assessment import (TABLET_768, UUID, _sideways, ana_http, ana_patients, by_id, choose_measure,  # noqa: F401
                              claim_patient, current_path, fill, measure_rows, open_entry, rows, use_viewport)
 
@@ -129,7 +129,7 @@ def test_whole_episode_to_signed_discharge(browser: Browser, server, ana_http, a
     t0 = time.monotonic()
     patient = claim_patient(server, ana_http, ana_patients)
     pid = patient["id"]
-    today = dt.datetime.now(dt.timezone.utc).date()  # the server's date (UTC)
+    today = clinic_now().date()  # the clinic's local date
     start = today - dt.timedelta(weeks=8)  # the initial evaluation, and the plan's start
     sessions = [start + dt.timedelta(weeks=k + 1) for k in range(len(PAIN_TODAY))]  # the last one two weeks ago
     axe_problems: list[str] = []

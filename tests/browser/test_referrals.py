@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from kwbrowser import Browser
+from kwbrowser import Browser, clinic_now
 from test_assessment import UUID, ana_http, ana_patients, by_id, claim_patient, fill  # noqa: F401
 from test_episode import audit, page_problem, select_only, select_value, set_date, set_datetime_local
 
@@ -23,7 +23,7 @@ def sign_session_note(b: Browser, pid: str) -> None:
             box.click()
     if b.exists("#holdOverrideReason"):
         fill(by_id(b, "holdOverrideReason"), "Cleared by phone with the medical provider")
-    start = dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0) - dt.timedelta(hours=2)
+    start = clinic_now() - dt.timedelta(hours=2)
     set_datetime_local(b, by_id(b, "timeIn"), start.strftime("%Y-%m-%dT%H:%M"))
     set_datetime_local(b, by_id(b, "timeOut"), (start + dt.timedelta(minutes=55)).strftime("%Y-%m-%dT%H:%M"))
     select_value(b, "subjective.painToday", "5")
@@ -54,7 +54,7 @@ def test_a_provider_refers_and_a_signed_session_counts_with_its_alert(browser: B
     patient = claim_patient(server, ana_http, ana_patients)
     pid = patient["id"]
     problems: list[str] = []
-    today = dt.datetime.now(dt.timezone.utc).date()
+    today = clinic_now().date()
 
     # 1. max.md refers: an outside NPI with a wrong check digit is refused on its field, then his own order is saved.
     b.sign_in("max.md")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from kwbrowser import Browser
+from kwbrowser import Browser, clinic_now
 from test_assessment import UUID, ana_http, ana_patients, by_id, claim_patient, fill  # noqa: F401
 from test_episode import audit, click_nav, page_problem, select_only, select_value, set_date
 from test_referrals import refer, sign_session_note
@@ -31,7 +31,7 @@ def test_a_report_falls_due_is_signed_and_acknowledged_in_the_providers_inbox(br
     b = browser
     pid = claim_patient_with_pt(server, ana_http, ana_patients)
     problems: list[str] = []
-    today = dt.datetime.now(dt.timezone.utc).date()
+    today = clinic_now().date()
 
     # 1. The provider refers for 3 visits.
     b.sign_in("max.md")

@@ -14,7 +14,7 @@ import re
 
 from selenium.webdriver.common.by import By
 
-from kwbrowser import Browser
+from kwbrowser import Browser, clinic_now
 from test_assessment import UUID, ana_http, ana_patients, by_id, claim_patient, fill  # noqa: F401
 from test_episode import audit, page_problem, select_only, select_value, set_datetime_local
 
@@ -46,7 +46,7 @@ def test_a_visit_booked_by_the_front_desk_becomes_a_signed_note(browser: Browser
     assert b.path == f"/patients/{pid}/appointments", page_problem(b, "Appointments and booking")
     options = {o.text.split(" · ")[0]: o.get_attribute("value") for o in b.find_all("select#clinicianId option")}
     ana_id = next(v for k, v in options.items() if k.startswith("Ana "))
-    now = dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0)
+    now = clinic_now()
     start = now - dt.timedelta(hours=2)
     # A visit three days back is refused on its field, and nothing is booked (the browser itself keeps the length
     # within 5–480 minutes).
@@ -61,7 +61,7 @@ def test_a_visit_booked_by_the_front_desk_becomes_a_signed_note(browser: Browser
         assert "already has a visit" in b.find("#book-form").text, page_problem(b, "booking the visit")
         start -= dt.timedelta(hours=1)
     assert b.path.endswith("?booked=1"), page_problem(b, "booking the visit")
-    when = start.strftime("%Y-%m-%d %H:%M UTC")
+    when = start.strftime("%Y-%m-%d %H:%M")
     rows = [r for r in b.find_all("tr[id^=visit-]") if when in r.text]
     assert len(rows) == 1, page_problem(b, f"the visit of {when}")
     visit_id = rows[0].get_attribute("id")[len("visit-"):]
@@ -121,8 +121,8 @@ def test_the_schedule_refuses_a_bad_day_and_shows_every_clinician_to_the_front_d
     b.sign_in("fran.desk")
     b.get("/schedule?day=2026-13-40")
     assert "must be a date written YYYY-MM-DD" in b.find("#form-errors").text, page_problem(b, "a bad day")
-    # The demo books the day it was seeded (today, or yesterday if the run crossed midnight UTC) for both therapists.
-    today = dt.datetime.now(dt.timezone.utc).date()
+    # The demo books the day it was seeded (today, or yesterday if the run crossed the clinic's midnight) for both therapists.
+    today = clinic_now().date()
     for day in (today, today - dt.timedelta(days=1)):
         b.get(f"/schedule?clinician=all&day={day.isoformat()}")
         if b.exists("table#schedule"):

@@ -17,10 +17,14 @@ public struct ClinicSettings: Sendable, Equatable, Codable {
     public var identity: ClinicIdentity
     /// What an e-mail notice of a progress report may say about the patient (issue 11).
     public var reportNotice: ReportNoticeDetail
+    /// The clinic's IANA time zone (issue 13): every time people type or read is local to it; instants stay UTC.
+    public var timeZone: String
 
     public init(progress: ProgressSettings = .standard, certification: CertificationPolicy = CertificationPolicy(required: true),
                 techniques: [Technique] = TechniqueCatalog.standard, retiredTechniques: [Technique] = [], counters: CounterSettings = .standard,
-                identity: ClinicIdentity = ClinicIdentity(), reportNotice: ReportNoticeDetail = .none) {
+                identity: ClinicIdentity = ClinicIdentity(), reportNotice: ReportNoticeDetail = .none,
+                timeZone: String = "UTC") {
+        self.timeZone = timeZone
         self.progress = progress
         self.certification = certification
         self.techniques = techniques
@@ -30,7 +34,7 @@ public struct ClinicSettings: Sendable, Equatable, Codable {
         self.reportNotice = reportNotice
     }
 
-    enum CodingKeys: String, CodingKey { case progress, certification, techniques, retiredTechniques, counters, identity, reportNotice }
+    enum CodingKeys: String, CodingKey { case progress, certification, techniques, retiredTechniques, counters, identity, reportNotice, timeZone }
 
     /// Versions saved before a setting existed read with its default.
     public init(from decoder: any Decoder) throws {
@@ -42,11 +46,15 @@ public struct ClinicSettings: Sendable, Equatable, Codable {
         self.counters = try c.decodeIfPresent(CounterSettings.self, forKey: .counters) ?? .standard
         self.identity = try c.decodeIfPresent(ClinicIdentity.self, forKey: .identity) ?? ClinicIdentity()
         self.reportNotice = try c.decodeIfPresent(ReportNoticeDetail.self, forKey: .reportNotice) ?? .none
+        self.timeZone = try c.decodeIfPresent(String.self, forKey: .timeZone) ?? "UTC"
     }
 
     /// Issue 4's defaults: plateau over 4 sessions or 4 weeks, re-evaluation every 10 visits or 30 days, certification
     /// asked for, the standard technique list.
     public static let standard = ClinicSettings()
+
+    /// The clinic's clock (UTC if a stored name ever stopped loading, rather than failing every page).
+    public var clock: ClinicClock { ClinicClock(identifier: self.timeZone) ?? .utc }
 
     /// Every technique a plan or note may name when it is read back (offered and retired), for labels.
     public var knownTechniques: [Technique] { self.techniques + self.retiredTechniques }
@@ -82,9 +90,13 @@ public struct ClinicSettingsInput: Codable, Sendable, Equatable {
     /// The clinic's letterhead, whole when given (a blank field clears it).
     public var identity: ClinicIdentity?
     public var reportNotice: String?
+    /// An IANA zone name (`America/Chicago`).
+    public var timeZone: String?
 
     public init(plateauSessions: Int? = nil, plateauWeeks: Int? = nil, reEvaluationEveryVisits: Int? = nil, reEvaluationEveryDays: Int? = nil,
-                certificationRequired: Bool? = nil, techniques: [TechniqueInput]? = nil, alertVisitsLeft: Int? = nil, alertDaysToExpiry: Int? = nil, identity: ClinicIdentity? = nil, reportNotice: String? = nil) {
+                certificationRequired: Bool? = nil, techniques: [TechniqueInput]? = nil, alertVisitsLeft: Int? = nil, alertDaysToExpiry: Int? = nil, identity: ClinicIdentity? = nil, reportNotice: String? = nil,
+                timeZone: String? = nil) {
+        self.timeZone = timeZone
         self.identity = identity
         self.reportNotice = reportNotice
         self.alertVisitsLeft = alertVisitsLeft
@@ -117,6 +129,11 @@ public struct ClinicSettingsInput: Codable, Sendable, Equatable {
         if let notice = self.reportNotice {
             if let detail = ReportNoticeDetail(rawValue: notice) { next.reportNotice = detail } else {
                 errors.append(FieldError("reportNotice", "Use one of " + ReportNoticeDetail.allCases.map(\.rawValue).joined(separator: ", ") + "."))
+            }
+        }
+        if let zone = self.timeZone.map({ Text.clean($0) }) {
+            if ClinicClock(identifier: zone) != nil { next.timeZone = zone } else {
+                errors.append(FieldError("timeZone", "Use an IANA time-zone name such as America/Chicago (not an abbreviation like CST)."))
             }
         }
         if let identity = self.identity {

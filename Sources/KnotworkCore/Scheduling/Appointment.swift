@@ -68,21 +68,12 @@ public struct Appointment: Sendable, Equatable, Codable {
 
     public var end: Date { self.start.addingTimeInterval(TimeInterval(self.minutes * 60)) }
 
-    /// A time as the book shows it: `2026-11-30 14:05 UTC` (the server keeps and shows instants in UTC, as the note form does).
-    public static func clock(_ date: Date) -> String {
-        "\(CalendarDate(date)) \(Self.timeOfDay(date)) UTC"
-    }
-
-    /// `HH:MM` in UTC (the audit timestamp's, so there is one formatting of instants).
-    public static func timeOfDay(_ date: Date) -> String {
-        String(AuditRecord.timestamp(date).dropFirst(11).prefix(5))
-    }
-
-    /// Refuses the visit when it overlaps one of the clinician's visits that hold time (`booked`), naming that visit.
-    public func refusingOverlap(with booked: [Appointment]) throws(ValidationFailure) {
+    /// Refuses the visit when it overlaps one of the clinician's visits that hold time (`booked`), naming that visit in
+    /// the clinic's local time.
+    public func refusingOverlap(with booked: [Appointment], clock: ClinicClock) throws(ValidationFailure) {
         if let clash = booked.first(where: { self.overlaps(start: $0.start, end: $0.end) }) {
-            throw ValidationFailure([FieldError("start", "The clinician already has a visit from \(Self.clock(clash.start)) to "
-                                                + "\(Self.clock(clash.end)); choose another time.")])
+            throw ValidationFailure([FieldError("start", "The clinician already has a visit from \(clock.text(clash.start)) to "
+                                                + "\(clock.timeOfDay(clash.end)); choose another time.")])
         }
     }
 

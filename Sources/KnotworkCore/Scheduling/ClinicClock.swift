@@ -99,6 +99,34 @@ public struct ClinicClock: Sendable, Equatable {
         }
     }
 
+    /// A typed wall time (`YYYY-MM-DDTHH:MM`, a `datetime-local` field's value) as an instant, or the field's error.
+    public func instant(text: String, repeated choice: RepeatedHour? = nil, field: String) -> Result<Date, FieldError> {
+        guard let t = LocalTime(text) ?? LocalTime(String(text.prefix(16))) else {
+            return .failure(FieldError(field, "must be a date and time written YYYY-MM-DDTHH:MM"))
+        }
+        return self.instant(t, repeated: choice, field: field)
+    }
+
+    /// The first instant of a local day: midnight, or the moment the clocks jump past it where midnight is skipped.
+    public func startOfDay(_ day: CalendarDate) -> Date {
+        let wall = day.dayNumber * 86_400
+        let offsets = Set([-86_400, 0, 86_400].map { self.zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(wall + $0))) })
+        let candidates = offsets.map { Date(timeIntervalSince1970: Double(wall - $0)) }.filter { self.date(of: $0) == day }
+        return candidates.min() ?? Date(timeIntervalSince1970: Double(wall))
+    }
+
+    /// The instants of the local day `day` as a half-open range (23, 24 or 25 hours long).
+    public func day(_ day: CalendarDate) -> Range<Date> { self.startOfDay(day)..<self.startOfDay(day.adding(days: 1)) }
+
+    /// `2026-11-03 09:00`: how every page shows an instant (the zone is named once on the page).
+    public func text(_ instant: Date) -> String {
+        let t = self.local(instant)
+        return "\(t.date) \(CalendarDate.padded(t.hour, 2)):\(CalendarDate.padded(t.minute, 2))"
+    }
+
+    /// `09:00`.
+    public func timeOfDay(_ instant: Date) -> String { String(self.text(instant).suffix(5)) }
+
     /// The local wall time of a stored instant.
     public func local(_ instant: Date) -> LocalTime {
         let wall = Int((instant.timeIntervalSince1970).rounded(.down)) + self.zone.secondsFromGMT(for: instant)
@@ -122,7 +150,7 @@ public struct ClinicClock: Sendable, Equatable {
     }
 
     /// "UTC-05:00, daylight time": Linux's Foundation has no zone abbreviations (it says GMT-5 for CDT).
-    func offsetText(_ instant: Date) -> String {
+    public func offsetText(_ instant: Date) -> String {
         let offset = self.offset(at: instant), minutes = abs(offset) / 60
         return "UTC\(offset < 0 ? "-" : "+")\(CalendarDate.padded(minutes / 60, 2)):\(CalendarDate.padded(minutes % 60, 2)), "
             + (self.zone.isDaylightSavingTime(for: instant) ? "daylight time" : "standard time")

@@ -115,7 +115,4 @@ extension CalendarDate {
         let year = min(9999, max(1, index / 12)), month = index % 12 + 1
         return CalendarDate(year: year, month: month, day: min(self.day, Self.days(inMonth: month, of: year)))!
     }
-
-    /// Midnight UTC at the start of the day.
-    public var startOfDayUTC: Date { Date(timeIntervalSince1970: Double(self.dayNumber) * 86_400) }
 }

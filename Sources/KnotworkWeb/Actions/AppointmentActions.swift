@@ -19,16 +19,16 @@ enum AppointmentActions {
     static func book(_ input: AppointmentInput, on req: Request) async throws -> StoredAppointment {
         let ctx = try req.requirePatient()
         let booker = try AssessmentActions.recorder(req)
-        let now = req.now
+        let now = req.now, clock = req.clinicClock
         return try await req.audit.perform(req.auditActor, AuditEntry(.appointmentBook, patientID: ctx.patientID, entity: "appointment")) { db in
             let visit = try input.validated(now: now, clinicians: Set(try await Self.clinicians(ctx.patientID, on: db).map(\.id)))
             let store = AppointmentStore(database: db)
-            try visit.refusingOverlap(with: try await store.holdingTime(clinicianID: visit.clinicianID, from: visit.start, to: visit.end))
+            try visit.refusingOverlap(with: try await store.holdingTime(clinicianID: visit.clinicianID, from: visit.start, to: visit.end), clock: clock)
             // Beyond the last authorized visit (counting the visits already booked) or a referral's dates needs a reason.
             let referrals = try await ReferralStore(database: db).referrals(of: ctx.patientID)
-            let coverage = try ReferralActions.resolve(CoverageDecision(overrideReason: input.overrideReason), on: CalendarDate(visit.start),
+            let coverage = try ReferralActions.resolve(CoverageDecision(overrideReason: input.overrideReason), on: clock.date(of: visit.start),
                                                        referrals: referrals,
-                                                       booked: ReferralActions.booked(try await store.appointments(of: ctx.patientID), referrals: referrals))
+                                                       booked: ReferralActions.booked(try await store.appointments(of: ctx.patientID), referrals: referrals, clock: clock))
             let booked = try await Self.mapStoreError { try await store.book(visit, patientID: ctx.patientID, by: booker, at: now) }
             for c in [coverage.order, coverage.authorization] {
                 if let id = c.referralID, let problem = c.problem, let reason = coverage.overrideReason {
@@ -51,7 +51,7 @@ enum AppointmentActions {
             // Back to booked takes the time again: it must still be free.
             if status == .booked {
                 let a = visit.appointment
-                try a.refusingOverlap(with: try await store.holdingTime(clinicianID: a.clinicianID, from: a.start, to: a.end, excluding: id))
+                try a.refusingOverlap(with: try await store.holdingTime(clinicianID: a.clinicianID, from: a.start, to: a.end, excluding: id), clock: req.clinicClock)
             }
             return try await Self.mapStoreError { try await store.move(id, of: ctx.patientID, to: status, reason: reason, at: now) }
         }
@@ -77,7 +77,7 @@ enum AppointmentActions {
     /// The patient's booking page in one audited read.
     static func patientBook(on req: Request) async throws -> PatientBook {
         let ctx = try req.requirePatient()
-        let today = CalendarDate(req.now)
+        let today = req.today
         return try await req.audit.read(req.auditActor, AuditEntry(.appointmentRead, patientID: ctx.patientID, entity: "appointments")) { db in
             let store = PatientStore(database: db)
             guard let patient = try await store.get(ctx.patientID) else { throw Abort(.notFound) }
@@ -130,17 +130,17 @@ enum AppointmentActions {
         }
     }
 
-    /// One day's visits (UTC, as every instant the server keeps). A clinician sees their own day by default and only
+    /// One local day's visits (23 to 25 hours on the days the clocks change). A clinician sees their own day by default and only
     /// the visits of patients on their care teams; the front desk and the administrator see every clinician's.
     static func schedule(_ query: ScheduleQuery, on req: Request) async throws -> Schedule {
         let user = try req.requirePrincipal().user
-        let day = query.day ?? CalendarDate(req.now)
+        let day = query.day ?? req.today
         let shown: UUID? = query.everyClinician ? nil : (query.clinicianID ?? (user.role.isClinician ? user.id : nil))
         let viewer: AppointmentStore.Viewer = AccessPolicy.seesAllPatients(user.role) ? .everyone : .careTeamOf(user.id)
-        let from = day.startOfDayUTC
+        let hours = req.clinicClock.day(day)
         let entry = AuditEntry(.appointmentRead, entity: "schedule:\(day)" + (shown.map { ":\($0.uuidString.lowercased())" } ?? ""))
         let (visits, counters) = try await req.audit.read(req.auditActor, entry) { db in
-            let visits = try await AppointmentStore(database: db).schedule(from: from, to: from.addingTimeInterval(86_400), clinicianID: shown, viewer: viewer)
+            let visits = try await AppointmentStore(database: db).schedule(from: hours.lowerBound, to: hours.upperBound, clinicianID: shown, viewer: viewer)
             let settings = try await CareActions.settings(on: db).counters
             let referrals = try await ReferralStore(database: db).active(ofPatients: Array(Set(visits.map(\.patientID))))
             return (visits, referrals.mapValues { ReferralActions.counters($0, today: day, settings: settings) })

@@ -46,7 +46,7 @@ enum AssessmentActions {
     static func create(_ input: AssessmentHeaderInput, on req: Request) async throws -> AssessmentHeader {
         let ctx = try req.requirePatient()
         let recorder = try self.recorder(req)
-        let today = CalendarDate(req.now)
+        let today = req.today
         let now = req.now
         let entry = AuditEntry(.assessmentCreate, patientID: ctx.patientID, entity: "assessment")
         return try await req.audit.perform(req.auditActor, entry) { db in
@@ -120,7 +120,7 @@ enum AssessmentActions {
     }
 
     static func addIntake(_ input: IntakeInput, assessmentID: UUID, on req: Request) async throws -> ClinicalEntry<Intake> {
-        let today = CalendarDate(req.now)
+        let today = req.today
         return try await self.addFinding(.intake, assessmentID: assessmentID, on: req) { patient, _, _ in
             (try input.validated(today: today, birthDate: patient.dateOfBirth), nil, nil)
         }
@@ -187,7 +187,7 @@ enum AssessmentActions {
         let ctx = try req.requirePatient()
         let recorder = try self.recorder(req)
         let now = req.now
-        let today = CalendarDate(now)
+        let today = req.today
         let entry = AuditEntry(.safetyScreen, patientID: ctx.patientID, entity: assessmentID.map { "assessment:\($0.uuidString.lowercased())" } ?? "visit")
         return try await req.audit.perform(req.auditActor, entry) { db in
             let store = AssessmentStore(database: db)

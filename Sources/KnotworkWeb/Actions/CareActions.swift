@@ -64,11 +64,13 @@ enum CareActions {
     static func saveSettings(_ input: ClinicSettingsInput, on req: Request) async throws -> ClinicSettingsStore.Version {
         let recorder = try AssessmentActions.recorder(req)
         let now = req.now
-        return try await req.audit.perform(req.auditActor, AuditEntry(.clinicSettingsUpdate, entity: "clinic_settings")) { db in
+        let saved = try await req.audit.perform(req.auditActor, AuditEntry(.clinicSettingsUpdate, entity: "clinic_settings")) { db in
             let store = ClinicSettingsStore(database: db)
             let next = try input.applied(to: try await store.current())
             return try await store.save(next, by: recorder, at: now)
         }
+        req.application.knotwork.clinicClocks.invalidate()
+        return saved
     }
 
     // MARK: plans
@@ -106,7 +108,7 @@ enum CareActions {
         let recorder = try AssessmentActions.recorder(req)
         let editor = try Self.goalOwner(req)
         let now = req.now
-        let today = CalendarDate(now)
+        let today = req.today
         return try await req.audit.perform(req.auditActor, AuditEntry(.planCreate, patientID: ctx.patientID, entity: "plan")) { db in
             let patient = try await AssessmentActions.patient(ctx.patientID, on: db)
             let filled = try await Self.takingBaselines(input, patientID: ctx.patientID, today: today, previous: nil, on: db)
@@ -130,7 +132,7 @@ enum CareActions {
         let recorder = try AssessmentActions.recorder(req)
         let editor = try Self.goalOwner(req)
         let now = req.now
-        let today = CalendarDate(now)
+        let today = req.today
         let entry = AuditEntry(.planUpdate, patientID: ctx.patientID, entity: "plan:\(id.uuidString.lowercased())")
         return try await req.audit.perform(req.auditActor, entry) { db in
             let store = CareStore(database: db)
@@ -191,7 +193,7 @@ enum CareActions {
 
     static func planContext(_ planID: UUID?, on req: Request) async throws -> PlanContext {
         let ctx = try req.requirePatient()
-        let today = CalendarDate(req.now)
+        let today = req.today
         let entity = planID.map { "plan:\($0.uuidString.lowercased())" } ?? "plan form"
         return try await req.audit.read(req.auditActor, AuditEntry(.planRead, patientID: ctx.patientID, entity: entity)) { db in
             let store = AssessmentStore(database: db)
@@ -350,7 +352,7 @@ enum CareActions {
     /// - Parameter withBodies: the notes' bodies (the progress report's relief chart reads them; the chart page does not).
     static func chart(on req: Request, withBodies: Bool = false) async throws -> ChartData {
         let ctx = try req.requirePatient()
-        let today = CalendarDate(req.now)
+        let today = req.today
         return try await req.audit.read(req.auditActor, AuditEntry(.planRead, patientID: ctx.patientID, entity: "chart")) { db in
             let patient = try await AssessmentActions.patient(ctx.patientID, on: db)
             let care = CareStore(database: db)
@@ -477,7 +479,7 @@ enum CareActions {
         let ctx = try req.requirePatient()
         let user = try req.requirePrincipal().user
         let entity = noteID.map { "note:\($0.uuidString.lowercased())" } ?? "note form"
-        let today = CalendarDate(req.now)
+        let today = req.today
         return try await req.audit.read(req.auditActor, AuditEntry(.noteRead, patientID: ctx.patientID, entity: entity)) { db in
             let care = CareStore(database: db)
             let patient = try await AssessmentActions.patient(ctx.patientID, on: db)
@@ -574,7 +576,7 @@ enum CareActions {
     static func sign(_ id: UUID, coverage decision: CoverageDecision = CoverageDecision(), on req: Request) async throws -> StoredNote {
         let ctx = try req.requirePatient()
         let author = try AssessmentActions.recorder(req)
-        let now = req.now
+        let now = req.now, clock = req.clinicClock
         struct Prepared: Sendable {
             var draft: StoredNote
             var note: SessionNote
@@ -589,9 +591,9 @@ enum CareActions {
             let draft = try await Self.mapStoreError { try await CareStore(database: db).draftToSign(id, patientID: ctx.patientID, by: author, kinds: Self.noteKinds) }
             if draft.kind == "discharge" { throw ValidationFailure([FieldError("kind", "A discharge summary is signed from its own page.")]) }
             let note = try draft.decode(SessionNoteInput.self)
-                .validated(techniques: techniques, now: now, standingPrecautions: Set(safety.precautions.map(\.precaution.ruleKey)),
+                .validated(techniques: techniques, now: now, timeZone: clock.zone, standingPrecautions: Set(safety.precautions.map(\.precaution.ruleKey)),
                            holdActive: safety.hold != nil)
-            let coverage = try ReferralActions.resolve(decision, on: CalendarDate(note.timeIn),
+            let coverage = try ReferralActions.resolve(decision, on: clock.date(of: note.timeIn),
                                                        referrals: try await ReferralStore(database: db).referrals(of: ctx.patientID))
             return Prepared(draft: draft, note: note, canonical: note.canonicalForm(patientID: ctx.patientID, noteID: draft.id, author: author.userID, signedAt: now),
                             safety: Set(safety.precautions.map(\.id) + (safety.hold.map { [$0.id] } ?? [])), coverage: coverage)
@@ -602,23 +604,23 @@ enum CareActions {
             let stored = try await Self.mapStoreError {
                 try await CareStore(database: db).commitSignature(p.draft, body: p.note, canonical: p.canonical, at: now, lateAfter: LateEntry.defaultThreshold)
             }
-            try await Self.recordSessionPain(p.note, noteID: stored.id, patientID: ctx.patientID, by: author, at: now, on: db)
+            try await Self.recordSessionPain(p.note, on: clock.date(of: p.note.timeIn), noteID: stored.id, patientID: ctx.patientID, by: author, at: now, on: db)
             try await AppointmentStore(database: db).complete(note: stored.id, at: now)
             let chosen = Set([decision.orderId.map { _ in ReferralKind.order }, decision.authorizationId.map { _ in ReferralKind.authorization }].compactMap { $0 })
-            try await ReferralActions.count(p.coverage, chosen: chosen, note: stored.id, patientID: ctx.patientID, dateOfService: CalendarDate(p.note.timeIn),
+            try await ReferralActions.count(p.coverage, chosen: chosen, note: stored.id, patientID: ctx.patientID, dateOfService: clock.date(of: p.note.timeIn),
                                             by: author, at: now, on: db)
             return stored
         }
     }
 
     /// The session's pain today is also an NRS measure of that day, so goals on pain move with the sessions.
-    static func recordSessionPain(_ note: SessionNote, noteID: UUID, patientID: UUID, by author: Recorder, at now: Date, on db: any Database) async throws {
+    static func recordSessionPain(_ note: SessionNote, on dateOfService: CalendarDate, noteID: UUID, patientID: UUID, by author: Recorder, at now: Date, on db: any Database) async throws {
         let nrs = Instruments.named("NRS-NOW")!
         let answers = MeasureAnswers(items: [nrs.items[0].code: Double(note.subjective.painToday)])
         let scored = try score(nrs, answers: answers)
         try await AssessmentStore(database: db).add(.measure, MeasureResult(instrumentCode: nrs.code, answers: answers, score: scored),
                                                     code: nrs.code, number: scored.value, patientID: patientID, assessmentID: nil,
-                                                    sessionID: noteID, recordedOn: CalendarDate(note.timeIn), by: author, at: now)
+                                                    sessionID: noteID, recordedOn: dateOfService, by: author, at: now)
     }
 
     static func addAddendum(_ id: UUID, _ input: SessionNoteAddendumInput, on req: Request) async throws -> StoredAddendum {
@@ -663,7 +665,7 @@ enum CareActions {
 
     static func reEvaluationsDue(on req: Request) async throws -> [DuePlan] {
         let user = try req.requirePrincipal().user
-        let today = CalendarDate(req.now)
+        let today = req.today
         return try await req.audit.read(req.auditActor, AuditEntry(.planRead, entity: "worklist")) { db in
             let settings = try await Self.settings(on: db)
             return try await CareStore(database: db).worklistPlans(onTeamOf: user.id).compactMap { w in

@@ -32,7 +32,7 @@ enum OutboxActions {
     static func queueTest(_ input: TestMessage, on req: Request) async throws -> OutboxMessage {
         let user = try req.requirePrincipal().user
         let draft = try OutboxDraft(kind: "test", to: input.to ?? "", subject: "Knotwork test message",
-                                    body: "This is a test message from Knotwork, queued by \(user.displayName) at \(AuditRecord.timestamp(req.now)).\n"
+                                    body: "This is a test message from Knotwork, queued by \(user.displayName) at \(ClinicTime.clock.text(req.now)).\n"
                                         + "It shows that the clinic's mail relay delivers Knotwork's notifications. It carries no patient data.")
             .validated()
         let settings = req.settings, now = req.now

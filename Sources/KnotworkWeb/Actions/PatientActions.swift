@@ -64,15 +64,15 @@ enum PatientActions {
                          assessments: clinical ? try await AssessmentStore(database: db).assessments(of: ctx.patientID) : [],
                          upcoming: try await AppointmentStore(database: db).appointments(of: ctx.patientID, from: now, limit: 3),
                          counters: clinical ? ReferralActions.counters(try await ReferralStore(database: db).referrals(of: ctx.patientID),
-                                                                       today: CalendarDate(now),
+                                                                       today: req.today,
                                                                        settings: try await CareActions.settings(on: db).counters) : [],
-                         today: CalendarDate(now))
+                         today: req.today)
         }
     }
 
     static func create(_ input: PatientInput, confirmDuplicate: Bool, on req: Request) async throws -> Patient {
         let p = try req.requirePrincipal()
-        let today = CalendarDate(req.now)
+        let today = req.today
         let now = req.now
         return try await req.audit.perform(req.auditActor, AuditEntry(.patientCreate, entity: "patient"), patientOf: { $0.id }) { db in
             let demographics = try input.validate(today: today)
@@ -92,7 +92,7 @@ enum PatientActions {
 
     static func update(_ input: PatientInput, on req: Request) async throws -> Patient {
         let ctx = try req.requirePatient()
-        let today = CalendarDate(req.now)
+        let today = req.today
         return try await req.audit.perform(req.auditActor, AuditEntry(.patientUpdate, patientID: ctx.patientID, entity: "patient")) { db in
             let demographics = try input.validate(today: today)
             guard let patient = try await PatientStore(database: db).update(ctx.patientID, demographics) else { throw Abort(.notFound) }

@@ -27,7 +27,7 @@ enum ReferralActions {
         let now = req.now
         return try await req.audit.perform(req.auditActor, AuditEntry(.referralCreate, patientID: ctx.patientID, entity: "referral")) { db in
             let providers = Dictionary(uniqueKeysWithValues: try await Self.providers(on: db).map { ($0.id, $0.displayName) })
-            let (referral, status) = try input.validated(providers: providers, today: CalendarDate(now))
+            let (referral, status) = try input.validated(providers: providers, today: req.today)
             return try await Self.mapStoreError {
                 try await ReferralStore(database: db).create(referral, status: status, patientID: ctx.patientID, by: recorder, at: now)
             }
@@ -79,7 +79,7 @@ enum ReferralActions {
     /// The worklist's referrals running out: active ones of the caller's patients with an alert. One audited read.
     static func runningOut(on req: Request) async throws -> [(counter: Counter, patientName: String)] {
         let user = try req.requirePrincipal().user
-        let today = CalendarDate(req.now)
+        let today = req.today
         return try await req.audit.read(req.auditActor, AuditEntry(.referralRead, entity: "worklist")) { db in
             let settings = try await CareActions.settings(on: db).counters
             return try await ReferralStore(database: db).active(onTeamOf: user.id).compactMap { r, name in
@@ -143,10 +143,10 @@ enum ReferralActions {
 
     /// The visits booked (not cancelled, not yet signed) that fall in each referral's dates: what a booking counts
     /// on top of the visits used.
-    static func booked(_ visits: [StoredAppointment], referrals: [StoredReferral]) -> [UUID: Int] {
+    static func booked(_ visits: [StoredAppointment], referrals: [StoredReferral], clock: ClinicClock) -> [UUID: Int] {
         var out: [UUID: Int] = [:]
         for r in referrals {
-            out[r.id] = visits.filter { $0.status.holdsTime && r.counter.covers(CalendarDate($0.appointment.start)) }.count
+            out[r.id] = visits.filter { $0.status.holdsTime && r.counter.covers(clock.date(of: $0.appointment.start)) }.count
         }
         return out
     }

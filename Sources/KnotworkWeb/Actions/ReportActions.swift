@@ -55,7 +55,7 @@ enum ReportActions {
 
     static func overview(on req: Request) async throws -> Overview {
         let ctx = try req.requirePatient()
-        let today = CalendarDate(req.now)
+        let today = req.today
         return try await req.audit.read(req.auditActor, AuditEntry(.noteRead, patientID: ctx.patientID, entity: "progress reports")) { db in
             try await Self.overview(ctx.patientID, today: today, on: db)
         }
@@ -79,7 +79,7 @@ enum ReportActions {
         let ctx = try req.requirePatient()
         let author = try AssessmentActions.recorder(req)
         let now = req.now
-        let today = CalendarDate(now)
+        let today = req.today
         return try await req.audit.perform(req.auditActor, AuditEntry(.noteDraft, patientID: ctx.patientID, entity: "progress-report")) { db in
             let overview = try await Self.overview(ctx.patientID, today: today, on: db)
             if let open = overview.reports.first(where: { !$0.isSigned && $0.authorID == author.userID }) { return open }

@@ -13,7 +13,7 @@ enum TeamWorkActions {
         let ctx = try req.requirePatient()
         let creator = try AssessmentActions.recorder(req)
         let now = req.now
-        let valid = try input.validated(today: CalendarDate(now))
+        let valid = try input.validated(today: req.today)
         return try await req.audit.perform(req.auditActor, AuditEntry(.taskCreate, patientID: ctx.patientID, entity: "task")) { db in
             let team = try await PatientStore(database: db).careTeam(ctx.patientID)
             guard let assignee = team.first(where: { $0.user.id == valid.assigneeID })?.user else {
@@ -61,7 +61,7 @@ enum TeamWorkActions {
         return try await req.audit.perform(req.auditActor, AuditEntry(.noteSign, patientID: ctx.patientID, entity: "case-conference")) { db in
             let team = try await PatientStore(database: db).careTeam(ctx.patientID)
             let names = Dictionary(team.map { ($0.user.id, $0.user.displayName) }, uniquingKeysWith: { a, _ in a })
-            let conference = try input.validated(team: names, today: CalendarDate(now))
+            let conference = try input.validated(team: names, today: req.today)
             let note = try await TeamNoteActions.signAtOnce(conference, kind: Self.conferenceKind, patientID: ctx.patientID, by: author, at: now, on: db) {
                 conference.canonicalForm(patientID: ctx.patientID, noteID: $0, author: author.userID, signedAt: now)
             }
@@ -69,7 +69,7 @@ enum TeamWorkActions {
             for d in conference.decisions {
                 guard let id = d.assigneeID, let assignee = team.first(where: { $0.user.id == id })?.user else { continue }
                 tasks.append(try await TaskStore(database: db).create(patientID: ctx.patientID, assignee: assignee, title: d.text,
-                                                                      detail: "Decided at the case conference of \(CalendarDate(now)).", dueOn: d.dueOn,
+                                                                      detail: "Decided at the case conference of \(req.today).", dueOn: d.dueOn,
                                                                       noteID: note.id, by: author, at: now))
             }
             return (note, tasks)

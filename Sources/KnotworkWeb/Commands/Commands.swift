@@ -115,7 +115,7 @@ struct SeedCommand: AsyncCommand {
                 throw CommandError("--episode needs an existing record number and the demo therapist ana.lmt")
             }
             let now = app.knotwork.clock.now()
-            try await DemoHistory.episode(patient: patient, clinician: clinician, sessions: 100, today: CalendarDate(now), on: app.db, now: now)
+            try await DemoHistory.episode(patient: patient, clinician: clinician, sessions: 100, today: DemoClinic.clock.date(of: now), on: app.db, now: now)
             context.console.print("Added a two-year episode (plan, 100 signed session notes, 1,000 measure results) to \(patient.recordNumber).")
             return
         }
@@ -127,7 +127,7 @@ struct SeedCommand: AsyncCommand {
                 throw CommandError("--referral needs an existing record number, the demo provider max.md and --visits above 0")
             }
             let now = app.knotwork.clock.now()
-            let today = CalendarDate(now)
+            let today = DemoClinic.clock.date(of: now)
             let referral = Referral(kind: .order, providerUserID: md.id, providerName: md.displayName, diagnoses: ["M54.2"], authorizedVisits: visits,
                                     receivedOn: today.adding(days: -30), start: today.adding(days: -30), expiry: today.adding(days: 365))
             let stored = try await ReferralStore(database: app.db).create(referral, status: .active, patientID: patient.id,
@@ -146,7 +146,7 @@ struct SeedCommand: AsyncCommand {
                 throw CommandError("--history needs an existing record number and the demo therapist ana.lmt")
             }
             let now = app.knotwork.clock.now()
-            try await DemoHistory.seed(patient: patient, clinician: clinician, size: .benchmark, today: CalendarDate(now), days: 3 * 365,
+            try await DemoHistory.seed(patient: patient, clinician: clinician, size: .benchmark, today: DemoClinic.clock.date(of: now), days: 3 * 365,
                                        on: app.db, now: now)
             context.console.print("Added three years of assessment history to \(patient.recordNumber).")
             return

@@ -128,6 +128,7 @@ extension API {
         var alertDaysToExpiry: Int
         var identity: ClinicIdentity
         var reportNotice: String
+        var timeZone: String
 
         init(_ v: ClinicSettingsStore.Version?) {
             let s = v?.settings ?? .standard
@@ -145,6 +146,7 @@ extension API {
             self.alertDaysToExpiry = s.counters.alertDaysToExpiry
             self.identity = s.identity
             self.reportNotice = s.reportNotice.rawValue
+            self.timeZone = s.timeZone
         }
     }
 

@@ -120,12 +120,12 @@ extension API {
         @Sendable func index(req: Request) async throws -> Items<ReferralResponse> {
             let referrals = try await ReferralActions.referrals(on: req)
             let settings = try await self.counters(req)
-            return Items(items: referrals.map { ReferralResponse($0, today: CalendarDate(req.now), settings: settings) })
+            return Items(items: referrals.map { ReferralResponse($0, today: req.today, settings: settings) })
         }
 
         @Sendable func show(req: Request) async throws -> ReferralResponse {
             let d = try await ReferralActions.referral(try req.pathID("referralID"), on: req)
-            return ReferralResponse(d.referral, today: CalendarDate(req.now), settings: try await self.counters(req), usages: d.usages, document: d.document)
+            return ReferralResponse(d.referral, today: req.today, settings: try await self.counters(req), usages: d.usages, document: d.document)
         }
 
         /// The body is the file itself; `filename` (query) is the name people will read.
@@ -145,13 +145,13 @@ extension API {
 
         @Sendable func create(req: Request) async throws -> Response {
             let created = try await ReferralActions.create(try API.decode(ReferralInput.self, req), on: req)
-            return try await ReferralResponse(created, today: CalendarDate(req.now), settings: try await self.counters(req))
+            return try await ReferralResponse(created, today: req.today, settings: try await self.counters(req))
                 .encodeResponse(status: .created, for: req)
         }
 
         @Sendable func move(req: Request) async throws -> ReferralResponse {
             let moved = try await ReferralActions.move(try req.pathID("referralID"), try API.decode(ReferralStatusChange.self, req), on: req)
-            return ReferralResponse(moved, today: CalendarDate(req.now), settings: try await self.counters(req))
+            return ReferralResponse(moved, today: req.today, settings: try await self.counters(req))
         }
 
         @Sendable func overrides(req: Request) async throws -> Items<OverrideResponse> {

@@ -38,8 +38,8 @@ struct AccountController {
                 .if(!tokens.isEmpty, .div(.class("table-wrap"), .table(
                     .thead(.tr(.th(.text("Name")), .th(.text("Created")), .th(.text("Last used")), .th(.text("Status")))),
                     .tbody(.forEach(tokens) { t in
-                        .tr(.td(txt(t.name)), .td(.text(AuditRecord.timestamp(t.createdAt))),
-                            .td(.text(t.lastUsedAt.map(AuditRecord.timestamp) ?? "never")),
+                        .tr(.td(txt(t.name)), .td(.text(ClinicTime.clock.text(t.createdAt))),
+                            .td(.text(t.lastUsedAt.map(ClinicTime.clock.text) ?? "never")),
                             .td(t.revoked ? .text("Revoked") : .form(
                                 .method(.post), .action(Paths.revokeToken(t.id)), csrfField(p.csrfToken),
                                 .button(.type(.submit), .class("danger"), .attribute(named: "aria-label", value: esc("Revoke token " + t.name)), .text("Revoke")))))

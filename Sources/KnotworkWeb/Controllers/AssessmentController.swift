@@ -51,7 +51,7 @@ struct AssessmentController {
         let (patient, all, safety) = try await AssessmentActions.list(on: req)
         let html = Layout.page(PageContext(req, title: "Assessments · \(patient.displayName)"),
                                AssessmentViews.index(patient: patient, assessments: all, safety: safety, viewer: p.user,
-                                                     today: CalendarDate(req.now), errors: errors, form: form, csrf: p.csrfToken))
+                                                     today: req.today, errors: errors, form: form, csrf: p.csrfToken))
         return Layout.response(html, status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
 
@@ -220,8 +220,8 @@ struct AssessmentController {
         let due = try await CareActions.reEvaluationsDue(on: req)
         let runningOut = try await ReferralActions.runningOut(on: req)
         let unread = try await TeamWorkActions.unread(on: req)
-        return Layout.response(Layout.page(PageContext(req, title: "My tasks"), SafetyViews.tasks(tasks, today: CalendarDate(req.now)),
+        return Layout.response(Layout.page(PageContext(req, title: "My tasks"), SafetyViews.tasks(tasks, today: req.today),
                                            TeamViews.unread(unread), SafetyViews.overdueNotes(overdue),
-                                           SafetyViews.reEvaluationsDue(due), ReferralViews.runningOut(runningOut, today: CalendarDate(req.now))))
+                                           SafetyViews.reEvaluationsDue(due), ReferralViews.runningOut(runningOut, today: req.today)))
     }
 }

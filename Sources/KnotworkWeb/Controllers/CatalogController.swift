@@ -19,7 +19,7 @@ struct CatalogController {
         var errors: [FieldError] = []
         // The bare page shows the form only; a search (even an empty one) lists codes.
         if p.q != nil || p.on != nil {
-            do { query = try ICD10Query.parse(q: p.q, on: p.on, limit: p.limit, today: CalendarDate(req.now)) } catch let e as ValidationFailure { errors = e.errors }
+            do { query = try ICD10Query.parse(q: p.q, on: p.on, limit: p.limit, today: req.today) } catch let e as ValidationFailure { errors = e.errors }
         }
         let html = Layout.page(PageContext(req, title: "ICD-10-CM codes"),
                                CatalogViews.icd10Page(query, results: query?.run() ?? [], errors: errors, form: form))
@@ -61,7 +61,7 @@ extension API.Catalog {
 
     @Sendable static func icd10(req: Request) async throws -> ICD10SearchResponse {
         let p = try API.query(CatalogController.ICD10Params.self, req)
-        let query = try ICD10Query.parse(q: p.q, on: p.on, limit: p.limit, today: CalendarDate(req.now))
+        let query = try ICD10Query.parse(q: p.q, on: p.on, limit: p.limit, today: req.today)
         return ICD10SearchResponse(on: query.date.description, items: query.run().map { ICD10CodeResponse($0, on: query.date) })
     }
 }

@@ -56,7 +56,7 @@ struct NoteController {
         }
         let input: SessionNoteInput
         do {
-            input = try NoteForms.note(form)
+            input = try NoteForms.note(form, clock: req.clinicClock)
         } catch let v as ValidationFailure {
             return try await again(v.errors, nil)
         }

@@ -2,26 +2,27 @@ import Foundation
 import KnotworkCore
 
 /// The session-note form (tablet layout) read into the same `SessionNoteInput` the JSON API takes; rows left blank
-/// are skipped. Times come from `datetime-local` fields, read as UTC like every instant the server keeps.
+/// are skipped. Times come from `datetime-local` fields, read on the clinic's clock.
 enum NoteForms {
     static let interventionRows = 4
     static let triggerPointRows = 3
 
-    static func instant(_ text: String?) -> Date? {
-        guard let text, !text.isEmpty else { return nil }
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime]
-        return f.date(from: text) ?? ISO8601DateFormatter().date(from: text) ?? f.date(from: text + ":00")
+    /// A `datetime-local` field read on the clinic's clock. The hour skipped in spring is refused; the hour repeated in
+    /// autumn needs `<key>Repeated` (earlier or later) to say which pass. Nil when the field is absent or blank.
+    static func instant(_ form: FormFields, _ key: String, field: String, clock: ClinicClock, errors: inout [FieldError]) -> Date? {
+        guard let text = form[key], !text.isEmpty else { return nil }
+        switch clock.instant(text: text, repeated: form["\(key)Repeated"].flatMap(RepeatedHour.init(rawValue:)), field: field) {
+        case .success(let date): return date
+        case .failure(let error): errors.append(error); return nil
+        }
     }
 
+    /// An instant as a `datetime-local` field's value on the clinic's clock.
     static func localText(_ date: Date?) -> String? {
-        guard let date else { return nil }
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime]
-        return String(f.string(from: date).prefix(16))
+        date.map { ClinicTime.clock.local($0).description }
     }
 
-    static func note(_ form: FormFields) throws -> SessionNoteInput {
+    static func note(_ form: FormFields, clock: ClinicClock) throws -> SessionNoteInput {
         var errors: [FieldError] = []
         func int(_ key: String, _ field: String) -> Int? { AssessmentForms.int(form, key, field: field, errors: &errors) }
         let interventions: [SessionNoteInput.InterventionInput] = (0..<self.interventionRows).compactMap { i in
@@ -36,9 +37,8 @@ enum NoteForms {
             return .init(muscle: muscle, side: form["\(p)[side]"], tendernessBefore: int("\(p)[before]", "triggerPointsTreated[\(i)].tendernessBefore"),
                          tendernessAfter: int("\(p)[after]", "triggerPointsTreated[\(i)].tendernessAfter"))
         }
-        let timeIn = self.instant(form["timeIn"]), timeOut = self.instant(form["timeOut"])
-        if form["timeIn"] != nil && timeIn == nil { errors.append(FieldError("timeIn", "must be a date and time")) }
-        if form["timeOut"] != nil && timeOut == nil { errors.append(FieldError("timeOut", "must be a date and time")) }
+        let timeIn = self.instant(form, "timeIn", field: "timeIn", clock: clock, errors: &errors)
+        let timeOut = self.instant(form, "timeOut", field: "timeOut", clock: clock, errors: &errors)
         let input = SessionNoteInput(
             subjective: .init(painToday: int("painToday", "subjective.painToday"), changesSinceLast: form["changesSinceLast"], text: form["subjectiveText"]),
             objective: .init(findings: form.lines("findings"), text: form["objectiveText"]),

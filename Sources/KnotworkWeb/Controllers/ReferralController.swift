@@ -18,7 +18,7 @@ struct ReferralController {
         let providers = try await ReferralActions.providers(on: req.db)
         let html = Layout.page(PageContext(req, title: "Referrals · \(patient.displayName)", scripts: [Paths.icd10Script]),
                                ReferralViews.patientPage(patient, referrals: referrals, providers: providers, input: input, errors: errors,
-                                                         today: CalendarDate(req.now), csrf: p.csrfToken))
+                                                         today: req.today, csrf: p.csrfToken))
         return Layout.response(html, status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
 
@@ -62,7 +62,7 @@ struct ReferralController {
         let (patient, _) = try await PatientActions.read(withCareTeam: false, on: req)
         let settings = try await CareActions.settings(on: req.db)
         let html = Layout.page(PageContext(req, title: "\(detail.referral.referral.title) · \(patient.displayName)"),
-                               ReferralViews.showPage(patient, detail, today: CalendarDate(req.now), settings: settings.counters, errors: errors,
+                               ReferralViews.showPage(patient, detail, today: req.today, settings: settings.counters, errors: errors,
                                                       csrf: p.csrfToken))
         return Layout.response(html, status: errors.isEmpty ? .ok : .unprocessableEntity)
     }

@@ -27,13 +27,13 @@ struct ScheduleController {
         try await self.patientPage(req, input: nil, errors: [])
     }
 
-    func patientPage(_ req: Request, input: AppointmentInput?, errors: [FieldError], status: HTTPStatus? = nil) async throws -> Response {
+    func patientPage(_ req: Request, input: AppointmentInput?, startText: String? = nil, errors: [FieldError], status: HTTPStatus? = nil) async throws -> Response {
         let p = try req.requirePrincipal()
         let ctx = try req.requirePatient()
         let book = try await AppointmentActions.patientBook(on: req)
         let flash = (try? req.query.get(String.self, at: "booked")) == "1" ? "Visit booked." : nil
         let html = Layout.page(PageContext(req, title: "Appointments · \(book.patient.displayName)", flash: flash),
-                               ScheduleViews.patientPage(book.patient, visits: book.visits, clinicians: book.clinicians, counters: book.counters, input: input, errors: errors,
+                               ScheduleViews.patientPage(book.patient, visits: book.visits, clinicians: book.clinicians, counters: book.counters, input: input, startText: startText, errors: errors,
                                                          clinical: ctx.access >= .clinical, now: req.now, csrf: p.csrfToken))
         return Layout.response(html, status: status ?? (errors.isEmpty ? .ok : .unprocessableEntity))
     }
@@ -42,19 +42,18 @@ struct ScheduleController {
         let ctx = try req.requirePatient()
         let form = FormFields(req)
         var errors: [FieldError] = []
-        let start = NoteForms.instant(form["start"])
-        if form["start"] != nil && start == nil { errors.append(FieldError("start", "Start must be a date and time.")) }
+        let start = NoteForms.instant(form, "start", field: "start", clock: req.clinicClock, errors: &errors)
         let minutes = AssessmentForms.int(form, "minutes", field: "minutes", errors: &errors)
         let clinician = form["clinicianId"].flatMap(UUID.init(uuidString:))
         if form["clinicianId"] != nil && clinician == nil { errors.append(FieldError("clinicianId", "Choose a clinician on the patient's care team.")) }
         let input = AppointmentInput(clinicianId: clinician, start: start, minutes: minutes, kind: form["kind"], reason: form["reason"],
                                      overrideReason: form["overrideReason"])
-        if !errors.isEmpty { return try await self.patientPage(req, input: input, errors: errors) }
+        if !errors.isEmpty { return try await self.patientPage(req, input: input, startText: form["start"], errors: errors) }
         do {
             _ = try await AppointmentActions.book(input, on: req)
             return req.redirect(to: Paths.appointments(ctx.patientID) + "?booked=1", redirectType: .normal)
         } catch let v as ValidationFailure {
-            return try await self.patientPage(req, input: input, errors: v.errors)
+            return try await self.patientPage(req, input: input, startText: form["start"], errors: v.errors)
         }
     }
 

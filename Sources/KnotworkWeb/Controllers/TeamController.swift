@@ -16,7 +16,7 @@ struct TeamController {
         let typed = errors.isEmpty ? nil : FormFields(req)
         return Layout.response(Layout.page(PageContext(req, title: "Care team · \(t.patient.displayName)", flash: flash),
                                            TeamViews.page(t, viewer: p.user, csrf: p.csrfToken, errors: errors, form: form, typed: typed,
-                                                          today: CalendarDate(req.now))), status: status)
+                                                          today: req.today)), status: status)
     }
 
     /// Runs a form's action and shows the page again, with the form's field errors when it was refused.
@@ -198,7 +198,7 @@ extension API {
         @Sendable func addConference(req: Request) async throws -> Response {
             let (n, tasks) = try await TeamWorkActions.addConference(try API.decode(CaseConferenceInput.self, req), on: req)
             let c = try n.decode(CaseConference.self)
-            let today = CalendarDate(req.now)
+            let today = req.today
             return try await ConferenceResponse(id: n.id, patientId: n.patientID, author: n.authorName, attendees: c.attendees, discussion: c.discussion,
                                                 decisions: c.decisions.map(\.text), tasks: tasks.map { PatientTaskResponse($0, today: today) },
                                                 signedAt: n.signedAt, signatureVerified: NoteSignature.verify(n))
@@ -206,17 +206,17 @@ extension API {
         }
 
         @Sendable func tasks(req: Request) async throws -> Items<PatientTaskResponse> {
-            let today = CalendarDate(req.now)
+            let today = req.today
             return Items(items: try await TeamWorkActions.tasks(on: req).map { PatientTaskResponse($0, today: today) })
         }
 
         @Sendable func createTask(req: Request) async throws -> Response {
             let task = try await TeamWorkActions.createTask(try API.decode(TaskInput.self, req), on: req)
-            return try await PatientTaskResponse(task, today: CalendarDate(req.now)).encodeResponse(status: .created, for: req)
+            return try await PatientTaskResponse(task, today: req.today).encodeResponse(status: .created, for: req)
         }
 
         @Sendable func completeTask(req: Request) async throws -> PatientTaskResponse {
-            PatientTaskResponse(try await TeamWorkActions.completeTask(try req.pathID("taskID"), on: req), today: CalendarDate(req.now))
+            PatientTaskResponse(try await TeamWorkActions.completeTask(try req.pathID("taskID"), on: req), today: req.today)
         }
 
         @Sendable func threads(req: Request) async throws -> Items<ThreadResponse> {

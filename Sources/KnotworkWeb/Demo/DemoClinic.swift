@@ -63,10 +63,10 @@ public enum DemoClinic {
         try await self.addPatients(app, count: patients, users: byName)
         // One of Ana's patients comes with three assessments, so that comparisons have something to show.
         if let first = try await PatientStore(database: app.db).find(recordNumber: "KW-000001"), let ana = byName["ana.lmt"] {
-            try await DemoHistory.seed(patient: first, clinician: ana, size: .demo, today: CalendarDate(now), days: 120, on: app.db, now: now)
+            try await DemoHistory.seed(patient: first, clinician: ana, size: .demo, today: Self.clock.date(of: now), days: 120, on: app.db, now: now)
             let team = [byName["pat.pt"], byName["bea.bh"]].compactMap { $0 }
             try await DemoWorklist.demoTeamWork(patient: first, users: byName, now: now, on: app.db)
-            try await DemoHistory.plan(patient: first, clinician: ana, team: team, today: CalendarDate(now), days: 120, on: app.db, now: now)
+            try await DemoHistory.plan(patient: first, clinician: ana, team: team, today: Self.clock.date(of: now), days: 120, on: app.db, now: now)
             if let pat = byName["pat.pt"] {
                 // A team note from the PT, signed as the team-note page would.
                 let author = Recorder(userID: pat.id, name: pat.displayName)
@@ -79,11 +79,24 @@ public enum DemoClinic {
                 }
             }
         }
-        try await self.bookVisits(app, users: byName, today: CalendarDate(now), now: now)
-        try await self.addReferrals(app, users: byName, today: CalendarDate(now), now: now)
+        try await self.bookVisits(app, users: byName, today: Self.clock.date(of: now), now: now)
+        try await self.addReferrals(app, users: byName, today: Self.clock.date(of: now), now: now)
         try await AuditTrail(database: app.db, now: app.knotwork.clock.now)
             .record(.commandLine("demo"), AuditEntry(.userCreate, entity: "demo clinic", detail: "\(self.users.count) users, \(patients) patients"))
         return true
+    }
+
+    /// The demo clinic is in Oregon, on Pacific time: a zone that is not UTC and changes twice a year.
+    static let clock = ClinicClock(identifier: "America/Los_Angeles")!
+
+    /// A local wall time in the demo clinic (the first pass when the hour repeats, the hour after when it is skipped).
+    static func at(_ day: CalendarDate, hour: Double) -> Date {
+        let minutes = Int((hour * 60).rounded())
+        let t = LocalTime(date: day, hour: minutes / 60, minute: minutes % 60)!
+        switch Self.clock.resolve(t) {
+        case .exact(let d), .repeated(let d, _): return d
+        case .skipped: return Self.at(day, hour: hour + 1)
+        }
     }
 
     /// The clinic's letterhead and the clinicians' signature details. Synthetic: 555 numbers, example NPIs with valid check
@@ -95,6 +108,7 @@ public enum DemoClinic {
         let settings = ClinicSettingsStore(database: app.db)
         var current = try await settings.current()
         current.identity = identity
+        current.timeZone = Self.clock.identifier
         _ = try await settings.save(current, by: Recorder(userID: admin.id, name: admin.displayName), at: now)
         let profiles: [(String, ClinicianProfile)] = [
             ("ana.lmt", ClinicianProfile(credentials: "BCTMB", npi: "1987654328", signatureBlock: ["OR LMT 00001 (demo)"])),
@@ -107,7 +121,7 @@ public enum DemoClinic {
         }
     }
 
-    /// Today's and next week's visits (UTC), so that the schedule has a day to start notes from.
+    /// Today's and next week's visits (local time), so that the schedule has a day to start notes from.
     static func bookVisits(_ app: Application, users: [String: User], today: CalendarDate, now: Date) async throws {
         let visits: [(record: String, user: String, day: Int, hour: Double, minutes: Int, kind: AppointmentKind, reason: String)] = [
             ("KW-000001", "ana.lmt", 0, 9, 60, .session, "Neck and upper back, weekly"),
@@ -119,7 +133,7 @@ public enum DemoClinic {
         let store = PatientStore(database: app.db)
         for v in visits {
             guard let patient = try await store.find(recordNumber: v.record), let clinician = users[v.user], let booker = users["fran.desk"] else { continue }
-            let start = today.adding(days: v.day).startOfDayUTC.addingTimeInterval(v.hour * 3600)
+            let start = Self.at(today.adding(days: v.day), hour: v.hour)
             _ = try await AppointmentStore(database: app.db).book(Appointment(clinicianID: clinician.id, start: start, minutes: v.minutes, kind: v.kind,
                                                                               reason: v.reason),
                                                                   patientID: patient.id, by: Recorder(userID: booker.id, name: booker.displayName), at: now)

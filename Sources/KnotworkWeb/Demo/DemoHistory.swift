@@ -184,7 +184,7 @@ enum DemoHistory {
                 let day = start.adding(days: 7 * i + 1)
                 // Improving for the first half, then level: the last sessions sit on a plateau.
                 let p = min(1, Double(i) / Double(max(1, sessions / 2)))
-                let timeIn = day.startOfDayUTC.addingTimeInterval(10 * 3600), timeOut = timeIn.addingTimeInterval(55 * 60)
+                let timeIn = DemoClinic.at(day, hour: 10), timeOut = timeIn.addingTimeInterval(55 * 60)
                 let draft = SessionNoteInput(
                     subjective: .init(painToday: Int((7 - 4 * p).rounded()), changesSinceLast: i < sessions / 2 ? "better" : "same", text: "Headaches less often; desk work as usual."),
                     objective: .init(text: "Taut band in the left upper trapezius."),
@@ -201,7 +201,7 @@ enum DemoHistory {
                 let signed = try await care.sign(saved.id, patientID: patient.id, by: recorder, at: timeOut, lateAfter: LateEntry.defaultThreshold) { _ in
                     (note, note.canonicalForm(patientID: patient.id, noteID: saved.id, author: recorder.userID, signedAt: timeOut))
                 }
-                try await CareActions.recordSessionPain(note, noteID: signed.id, patientID: patient.id, by: recorder, at: timeOut, on: tx)
+                try await CareActions.recordSessionPain(note, on: day, noteID: signed.id, patientID: patient.id, by: recorder, at: timeOut, on: tx)
                 for (code, answers) in measures {
                     let instrument = Instruments.named(code)!
                     let a = answers(p)

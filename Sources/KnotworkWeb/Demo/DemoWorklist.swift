@@ -14,7 +14,7 @@ enum DemoWorklist {
         let users = try await UserStore(database: app.db).all()
         guard let pat = users.first(where: { $0.username == "pat.pt" }) else { throw CommandError("--worklist needs the demo clinic (pat.pt)") }
         let now = app.knotwork.clock.now()
-        let today = CalendarDate(now)
+        let today = DemoClinic.clock.date(of: now)
         let wendy: User
         if let existing = users.first(where: { $0.username == Self.username }) {
             wendy = existing
@@ -70,7 +70,7 @@ enum DemoWorklist {
     static func demoTeamWork(patient: Patient, users: [String: User], now: Date, on db: any Database) async throws {
         guard let ana = users["ana.lmt"], let pat = users["pat.pt"], let bea = users["bea.bh"] else { return }
         _ = try await TaskStore(database: db).create(patientID: patient.id, assignee: ana, title: "Have the NDI filled in at the next visit",
-                                                     detail: "For the physical-therapy goal.", dueOn: CalendarDate(now).adding(days: 1), noteID: nil,
+                                                     detail: "For the physical-therapy goal.", dueOn: DemoClinic.clock.date(of: now).adding(days: 1), noteID: nil,
                                                      by: Recorder(userID: pat.id, name: pat.displayName), at: now)
         _ = try await MessageStore(database: db).start(patientID: patient.id, subject: "Sleep since the new work schedule",
                                                        body: "Her sleep diary shows about five hours a night. I will add a sleep goal; any pressure points to avoid late in the day?",

@@ -17,6 +17,7 @@ struct KnotworkState: Sendable {
     var auditBatcher: AuditBatcher
     /// SQLite's one-writer gate (nil on PostgreSQL).
     var writeGate: WriteGate?
+    var clinicClocks = ClinicClockCache()
 }
 
 extension Application {

@@ -155,7 +155,7 @@ enum ChartViews {
         }
         let pairs: [(date: CalendarDate, before: Int, after: Int)] = d.notes.filter { $0.isSigned && $0.kind == "session" }.reversed().compactMap { n in
             guard let note = try? n.decode(Relief.self), let after = note.painAfter else { return nil }
-            return (CalendarDate(note.timeIn), note.subjective.painToday, after)
+            return (ClinicTime.clock.date(of: note.timeIn), note.subjective.painToday, after)
         }
         guard !pairs.isEmpty else { return .empty }
         return .section(

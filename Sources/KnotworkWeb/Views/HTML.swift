@@ -113,7 +113,7 @@ enum Layout {
                     .unwrap(ctx.flash) { .p(.class("flash"), .attribute(named: "role", value: "status"), txt($0)) },
                     .group(content)
                 ),
-                .footer(.class("site-footer"), .p(.text("Knotwork · synthetic demo data only")))
+                .footer(.class("site-footer"), .p(.text("Knotwork · times in \(ClinicTime.clock.identifier) · synthetic demo data only")))
             )
         )
     }

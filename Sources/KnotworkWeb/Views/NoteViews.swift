@@ -52,8 +52,8 @@ enum NoteViews {
             .fieldset(
                 legend("Session"),
                 .div(.class("row"),
-                     V.input("timeIn", "timeIn", "Time in (UTC)", value: NoteForms.localText(n?.timeIn), errors: errors, type: .datetimeLocal),
-                     V.input("timeOut", "timeOut", "Time out (UTC)", value: NoteForms.localText(n?.timeOut), errors: errors, type: .datetimeLocal)),
+                     V.input("timeIn", "timeIn", "Time in (\(ClinicTime.clock.identifier))", value: NoteForms.localText(n?.timeIn), errors: errors, type: .datetimeLocal),
+                     V.input("timeOut", "timeOut", "Time out (\(ClinicTime.clock.identifier))", value: NoteForms.localText(n?.timeOut), errors: errors, type: .datetimeLocal)),
                 V.textarea("subjective.text", "subjectiveText", "Subjective (what the patient reports)", value: n?.subjective?.text, errors: errors, rows: 2),
                 V.textarea("objective.findings", "findings", "Objective findings (one per line)", value: n?.objective?.findings?.joined(separator: "\n"), errors: errors, rows: 2),
                 V.textarea("objective.text", "objectiveText", "Objective notes", value: n?.objective?.text, errors: errors, rows: 2)
@@ -142,7 +142,7 @@ enum NoteViews {
             AssessmentViews.chartNav(c.patient.id, current: .chart),
             .unwrap(c.appointment) { a in
                 .p(.id("note-visit"), .class("notice"),
-                   txt("For the visit of \(Appointment.clock(a.appointment.start)) with \(a.clinicianName) (\(a.appointment.kind.label.lowercased()), "
+                   txt("For the visit of \(ClinicTime.clock.text(a.appointment.start)) with \(a.clinicianName) (\(a.appointment.kind.label.lowercased()), "
                        + "\(a.appointment.minutes) min). Saving the draft marks the patient arrived; signing completes the visit."))
             },
             .if(c.note == nil, self.templatePicker(c, chosen: template)),
@@ -165,12 +165,12 @@ enum NoteViews {
             SafetyViews.banner(c.safety, patientID: c.patient.id, viewer: viewer, csrf: csrf),
             AssessmentViews.chartNav(c.patient.id, current: .chart),
             .p(.id("signature"), .class("notice"),
-               txt("Signed by \(note.authorName) at \(note.signedAt.map { AuditRecord.timestamp($0) } ?? "")" + (note.late ? " (late entry)" : "")
+               txt("Signed by \(note.authorName) at \(note.signedAt.map { ClinicTime.clock.text($0) } ?? "")" + (note.late ? " (late entry)" : "")
                    + ". SHA-256 \(note.signature ?? "") — " + (NoteSignature.verify(note) ? "verified." : "DOES NOT VERIFY."))),
             Self.signatureBlock(signatureLines),
             .unwrap(body) { b in
                 .dl(
-                    .dt(.text("Session")), .dd(.text("\(AuditRecord.timestamp(b.timeIn)) – \(AuditRecord.timestamp(b.timeOut)) (\(b.sessionMinutes) min)")),
+                    .dt(.text("Session")), .dd(.text("\(ClinicTime.clock.text(b.timeIn)) – \(ClinicTime.clock.text(b.timeOut)) (\(b.sessionMinutes) min)")),
                     .dt(.text("Pain")), .dd(.id("note-pain"), .text("\(b.subjective.painToday) before, \(b.painAfter.map(String.init) ?? "–") after")),
                     .dt(.text("Subjective")), .dd(txt(b.subjective.text)),
                     .dt(.text("Objective")), .dd(txt((b.objective.findings + [b.objective.text]).filter { !$0.isEmpty }.joined(separator: "; "))),
@@ -187,7 +187,7 @@ enum NoteViews {
             .section(
                 .id("addenda"), .h2(.text("Addenda")),
                 .if(addenda.isEmpty, .p(.text("None."))),
-                .ul(.forEach(addenda) { a in .li(txt("\(AuditRecord.timestamp(a.signedAt)) · \(a.authorName): \(a.text)")) }),
+                .ul(.forEach(addenda) { a in .li(txt("\(ClinicTime.clock.text(a.signedAt)) · \(a.authorName): \(a.text)")) }),
                 .form(
                     .id("addendum-form"), .method(.post), .action(Paths.note(c.patient.id, note.id) + "/addenda"),
                     csrfField(csrf), errorSummary(errors),

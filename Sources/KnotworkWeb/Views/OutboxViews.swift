@@ -28,9 +28,9 @@ enum OutboxViews {
                 .thead(.tr(.th("Queued"), .th("Kind"), .th("To"), .th("Subject"), .th("State"), .th("Attempts"), .th("Next attempt or sent"),
                            .th("Last error"), .th(.span(.class("visually-hidden"), .text("Action"))))),
                 .tbody(.forEach(overview.messages) { m in
-                    .tr(.td(txt(AuditRecord.timestamp(m.createdAt))), .td(txt(m.kind)), .td(txt(m.to)), .td(txt(m.subject)),
+                    .tr(.td(txt(ClinicTime.clock.text(m.createdAt))), .td(txt(m.kind)), .td(txt(m.to)), .td(txt(m.subject)),
                         .td(.class("status-" + m.status.rawValue), txt(m.status.label)), .td(txt(String(m.attempts))),
-                        .td(txt((m.sentAt ?? (m.status == .pending ? m.nextAttemptAt : nil)).map(AuditRecord.timestamp) ?? "")),
+                        .td(txt((m.sentAt ?? (m.status == .pending ? m.nextAttemptAt : nil)).map(ClinicTime.clock.text) ?? "")),
                         .td(txt(m.lastError ?? "")),
                         .td(.if([.failed, .uncertain].contains(m.status), .form(
                             .method(.post), .action(Paths.adminOutboxRetry(m.id)), .class("inline"), csrfField(csrf),

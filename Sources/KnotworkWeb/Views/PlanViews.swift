@@ -112,7 +112,7 @@ enum PlanViews {
             .if(viewer.role == .medicalProvider && c.settings.certification.required, .form(.id("certify-form"), .method(.post), .action(Paths.plan(pid, plan.id) + "/certify"),
                                                       csrfField(csrf), .button(.type(.submit), .class("primary"), .text("Certify this plan (sign and date)")))),
             .section(.id("revisions"), .h2(.text("Revisions")), .ol(.forEach(revisions) { r in
-                .li(txt("\(AuditRecord.timestamp(r.at)) · \(r.by) · " + (r.changes.isEmpty ? "created" : r.changes.map(\.summary).joined(separator: "; "))))
+                .li(txt("\(ClinicTime.clock.text(r.at)) · \(r.by) · " + (r.changes.isEmpty ? "created" : r.changes.map(\.summary).joined(separator: "; "))))
             })),
             .section(.id("revise"), .h2(.text("Revise")),
                      self.form(c, plan: plan.plan, action: Paths.plan(pid, plan.id), errors: errors, form: form, csrf: csrf))
@@ -151,7 +151,7 @@ enum DischargeViews {
             },
             .unwrap(d.note) { note in
                 note.isSigned
-                    ? .group(.p(.id("discharge-signed"), .class("notice"), txt("Signed by \(note.authorName) at \(note.signedAt.map { AuditRecord.timestamp($0) } ?? ""). Reason: \(d.summary?.reason.label ?? ""). \(d.summary?.summary ?? "") SHA-256 \(note.signature ?? "") — " + (NoteSignature.verify(note) ? "verified." : "DOES NOT VERIFY."))),
+                    ? .group(.p(.id("discharge-signed"), .class("notice"), txt("Signed by \(note.authorName) at \(note.signedAt.map { ClinicTime.clock.text($0) } ?? ""). Reason: \(d.summary?.reason.label ?? ""). \(d.summary?.summary ?? "") SHA-256 \(note.signature ?? "") — " + (NoteSignature.verify(note) ? "verified." : "DOES NOT VERIFY."))),
                              NoteViews.signatureBlock(signatureLines))
                     : .form(
                         .id("discharge-form"), .method(.post), .action(Paths.discharge(pid)), csrfField(csrf), errorSummary(errors),

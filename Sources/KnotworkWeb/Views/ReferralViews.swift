@@ -132,7 +132,7 @@ enum ReferralViews {
                 .dt("Dates"), .dd(txt("Referral of \(x.receivedOn); visits from \(x.start) to \(x.expiry)")),
                 .unwrap(x.goals) { .group(.dt("The provider's goals"), .dd(txt($0))) },
                 .unwrap(x.notes) { .group(.dt("Notes"), .dd(txt($0))) },
-                .dt("Entered by"), .dd(txt("\(r.createdByName), \(AuditRecord.timestamp(r.createdAt))")),
+                .dt("Entered by"), .dd(txt("\(r.createdByName), \(ClinicTime.clock.text(r.createdAt))")),
                 .unwrap(r.planID) { .group(.dt("Plan of care"), .dd(.a(.href(Paths.plan(pid, $0)), .text("The plan started from this referral")))) }
             ),
             self.documentSection(pid, r.id, d.document, errors: errors, csrf: csrf),
@@ -162,7 +162,7 @@ enum ReferralViews {
             .unwrap(document, { doc in
                 .p(.a(.id("document-link"), .href(Paths.referral(pid, referralID) + "/document"), txt("Download \(doc.filename)")),
                    txt(" · \(doc.type.fileExtension.uppercased()), \(ByteCountFormatter.string(fromByteCount: Int64(doc.size), countStyle: .file)) · "
-                       + "attached by \(doc.uploadedByName), \(AuditRecord.timestamp(doc.uploadedAt)) · SHA-256 \(doc.sha256.prefix(12))…"))
+                       + "attached by \(doc.uploadedByName), \(ClinicTime.clock.text(doc.uploadedAt)) · SHA-256 \(doc.sha256.prefix(12))…"))
             }, else: .p(.text("No scanned order is attached."))),
             .form(.id("document-form"), .method(.post), .action(Paths.referral(pid, referralID) + "/document"), .enctype(.multipartData),
                   csrfField(csrf),
@@ -193,7 +193,7 @@ enum ReferralViews {
             .if(!rows.isEmpty, .table(.id("overrides"),
                 .thead(.tr(.th("When"), .th("Patient"), .th("Referral"), .th("What"), .th("Reason"), .th("By"))),
                 .tbody(.forEach(rows) { o in
-                    .tr(.td(txt(AuditRecord.timestamp(o.at))), .td(.a(.href(Paths.referral(o.patientID, o.referralID)), txt("\(o.patientName) (\(o.recordNumber))"))),
+                    .tr(.td(txt(ClinicTime.clock.text(o.at))), .td(.a(.href(Paths.referral(o.patientID, o.referralID)), txt("\(o.patientName) (\(o.recordNumber))"))),
                         .td(txt(o.referralTitle)), .td(txt("\(o.action.rawValue): \(o.problem.replacingOccurrences(of: "_", with: " "))")),
                         .td(txt(o.reason)), .td(txt(o.byName)))
                 })))

@@ -30,8 +30,8 @@ enum ReportViews {
             .if(!o.reports.isEmpty, .table(.id("reports"),
                 .thead(.tr(.th("Drafted"), .th("Status"), .th("By"), .th(.span(.class("visually-hidden"), .text("Open"))))),
                 .tbody(.forEach(o.reports) { n in
-                    .tr(.td(txt(AuditRecord.timestamp(n.createdAt))),
-                        .td(txt(n.signedAt.map { "Signed " + AuditRecord.timestamp($0) } ?? "Draft")), .td(txt(n.authorName)),
+                    .tr(.td(txt(ClinicTime.clock.text(n.createdAt))),
+                        .td(txt(n.signedAt.map { "Signed " + ClinicTime.clock.text($0) } ?? "Draft")), .td(txt(n.authorName)),
                         .td(.a(.href(Paths.report(pid, n.id)), .text("Open report"))))
                 })))
         )
@@ -108,7 +108,7 @@ enum ReportViews {
                 .p(.strong(txt(r.recommendation.label)), .if(r.requestRenewal, .text(" · Please renew the referral: the authorized visits or its dates run out."))),
                 .p(.class("narrative"), txt(r.narrative))),
             .p(.id("signature"), .class("notice"),
-               txt("Signed by \(note.authorName) at \(note.signedAt.map { AuditRecord.timestamp($0) } ?? ""). SHA-256 \(note.signature ?? "") — "
+               txt("Signed by \(note.authorName) at \(note.signedAt.map { ClinicTime.clock.text($0) } ?? ""). SHA-256 \(note.signature ?? "") — "
                    + (NoteSignature.verify(note) ? "verified." : "DOES NOT VERIFY."))),
             NoteViews.signatureBlock(signatureLines),
             .section(.id("deliveries"), .class("no-print"), .h2(.text("Delivery log")),
@@ -116,7 +116,7 @@ enum ReportViews {
                 .if(!d.deliveries.isEmpty, .table(.id("delivery-log"),
                     .thead(.tr(.th("When"), .th("How"), .th("To"), .th("State"))),
                     .tbody(.forEach(d.deliveries) { x in
-                        .tr(.td(txt(AuditRecord.timestamp(x.createdAt))), .td(txt(x.channel.label)),
+                        .tr(.td(txt(ClinicTime.clock.text(x.createdAt))), .td(txt(x.channel.label)),
                             .td(txt(x.recipientName + (x.recipientAddress.map { " <\($0)>" } ?? ""))), .td(txt(Self.state(x))))
                     }))),
                 .p(.class("print-hint"), .text("Print this page for the provider's paper copy; the letterhead and signature print, the forms do not.")),
@@ -127,7 +127,7 @@ enum ReportViews {
 
     static func state(_ x: ReportDelivery) -> String {
         switch x.channel {
-        case .inbox: x.acknowledgedAt.map { "Acknowledged " + AuditRecord.timestamp($0) } ?? "Delivered, not yet acknowledged"
+        case .inbox: x.acknowledgedAt.map { "Acknowledged " + ClinicTime.clock.text($0) } ?? "Delivered, not yet acknowledged"
         case .email: "Notice " + (x.outboxStatus?.label.lowercased() ?? "queued") + " (the report itself is not e-mailed)"
         case .print: "Recorded by \(x.createdByName)"
         }
@@ -141,9 +141,9 @@ enum ReportViews {
             .if(!items.isEmpty, .div(.class("table-wrap"), .table(.id("inbox"),
                 .thead(.tr(.th("Received"), .th("Patient"), .th("From"), .th("Report"), .th("Status"))),
                 .tbody(.forEach(items) { i in
-                    .tr(.td(txt(AuditRecord.timestamp(i.delivery.createdAt))), .td(txt("\(i.patientName) (\(i.recordNumber))")), .td(txt(i.authorName)),
+                    .tr(.td(txt(ClinicTime.clock.text(i.delivery.createdAt))), .td(txt("\(i.patientName) (\(i.recordNumber))")), .td(txt(i.authorName)),
                         .td(.a(.href(Paths.report(i.delivery.patientID, i.delivery.reportID)), .text("Progress report"))),
-                        .td(i.delivery.acknowledgedAt.map { .text("Acknowledged " + AuditRecord.timestamp($0)) } ?? .form(
+                        .td(i.delivery.acknowledgedAt.map { .text("Acknowledged " + ClinicTime.clock.text($0)) } ?? .form(
                             .method(.post), .action(Paths.acknowledge(i.delivery.id)), .class("inline"), csrfField(csrf),
                             .button(.type(.submit), .class("primary"), .attribute(named: "aria-label", value: esc("Acknowledge the report on " + i.patientName)),
                                     .text("Acknowledge")))))

@@ -18,7 +18,7 @@ enum SafetyViews {
                 .div(
                     .id("treatment-hold"), .class("notice danger"), .attribute(named: "role", value: "alert"),
                     .p(.strong(.text(hold.urgent ? "Treatment on hold: urgent referral. " : "Treatment on hold: referral. ")), txt(hold.reason)),
-                    .p(.class("hint"), .text("Since \(AuditRecord.timestamp(hold.since)). No session may start until the medical provider clears the hold or a clinician overrides it with a reason.")),
+                    .p(.class("hint"), .text("Since \(ClinicTime.clock.text(hold.since)). No session may start until the medical provider clears the hold or a clinician overrides it with a reason.")),
                     .details(
                         .if(!errors.isEmpty, .open(true)),
                         .summary(.text(viewer.role == .medicalProvider ? "Clear or override the hold" : "Override the hold")),
@@ -123,7 +123,7 @@ enum SafetyViews {
                 .li(
                     .class(t.urgent ? "task urgent" : t.isOverdue(on: today) ? "task overdue" : "task"),
                     .a(.href(t.kind == "team" ? Paths.teamNotes(t.patientID) + "#tasks" : Paths.patient(t.patientID)), txt(t.title)),
-                    .p(.class("hint"), .text("Since \(AuditRecord.timestamp(t.createdAt))"
+                    .p(.class("hint"), .text("Since \(ClinicTime.clock.text(t.createdAt))"
                                              + (t.createdByName.map { " · set by \($0)" } ?? "")
                                              + (t.dueOn.map { " · due \($0)" } ?? "")), .if(t.isOverdue(on: today), .strong(.text(" · overdue")))),
                     .p(txt(t.detail))
@@ -138,7 +138,7 @@ enum SafetyViews {
             .id("unsigned-notes"), .h2(.text("Unsigned notes older than 24 hours")),
             .if(notes.isEmpty, .p(.text("None."))),
             .ul(.forEach(notes) { n in
-                .li(.a(.href(Paths.note(n.patientID, n.id)), .text("Session of \(n.sessionEnd.map { AuditRecord.timestamp($0) } ?? "")")))
+                .li(.a(.href(Paths.note(n.patientID, n.id)), .text("Session of \(n.sessionEnd.map { ClinicTime.clock.text($0) } ?? "")")))
             })
         )
     }

@@ -3,8 +3,7 @@ import KnotworkCore
 import KnotworkStore
 import Plot
 
-/// The appointment book's pages: a day's schedule and a patient's visits with the booking form. Times are UTC, as on the
-/// note form.
+/// The appointment book's pages: a day's schedule and a patient's visits with the booking form, in the clinic's local time.
 enum ScheduleViews {
     typealias V = AssessmentViews
 
@@ -17,7 +16,7 @@ enum ScheduleViews {
                   .input(.type(.hidden), .name("status"), .value(status.rawValue)),
                   .input(.type(.hidden), .name("next"), .value(esc(next))),
                   .button(.id("\(status.rawValue)-\(id)"), .type(.submit), .class("small"),
-                          .attribute(named: "aria-label", value: esc("\(label): \(a.patientName), \(Appointment.clock(a.appointment.start))")), txt(label)))
+                          .attribute(named: "aria-label", value: esc("\(label): \(a.patientName), \(ClinicTime.clock.text(a.appointment.start))")), txt(label)))
         }
         return .div(
             .class("visit-actions"),
@@ -50,7 +49,7 @@ enum ScheduleViews {
                .a(.id("next-day"), .href(Paths.schedule(day: s.day.adding(days: 1), clinician: s.clinicianID)), .text("Next day →"))),
             .if(s.visits.isEmpty, .p(.id("no-visits"), .text("No visits booked."))),
             .if(!s.visits.isEmpty, .div(.class("table-wrap"), .table(
-                .id("schedule"), .caption(txt("Visits on \(s.day) (UTC)")),
+                .id("schedule"), .caption(txt("Visits on \(s.day) (\(ClinicTime.clock.identifier))")),
                 .thead(.tr(.th(.text("Time")), .th(.text("Patient")), .th(.text("Clinician")), .th(.text("Visit")), .th(.text("Status")),
                            .th(.text("Actions")))),
                 .tbody(.forEach(s.visits) { a in
@@ -75,11 +74,12 @@ enum ScheduleViews {
     }
 
     static func span(_ a: StoredAppointment) -> String {
-        "\(Appointment.timeOfDay(a.appointment.start))–\(Appointment.timeOfDay(a.appointment.end)) (\(a.appointment.minutes) min)"
+        "\(ClinicTime.clock.timeOfDay(a.appointment.start))–\(ClinicTime.clock.timeOfDay(a.appointment.end)) (\(a.appointment.minutes) min)"
     }
 
     static func patientPage(_ patient: Patient, visits: [StoredAppointment], clinicians: [User], counters: [ReferralActions.Counter],
-                            input: AppointmentInput?, errors: [FieldError], clinical: Bool, now: Date, csrf: String?) -> Node<HTML.BodyContext> {
+                            input: AppointmentInput?, startText: String? = nil, errors: [FieldError], clinical: Bool, now: Date,
+                            csrf: String?) -> Node<HTML.BodyContext> {
         let upcoming = visits.filter { $0.appointment.end > now }
         let past = visits.filter { $0.appointment.end <= now }.reversed()
         let here = Paths.appointments(patient.id)
@@ -90,7 +90,7 @@ enum ScheduleViews {
                 .tbody(.forEach(rows) { a in
                     .tr(
                         .id("visit-\(a.id.uuidString.lowercased())"),
-                        .td(txt("\(Appointment.clock(a.appointment.start)), \(a.appointment.minutes) min")),
+                        .td(txt("\(ClinicTime.clock.text(a.appointment.start)), \(a.appointment.minutes) min")),
                         .td(txt(a.clinicianName)),
                         .td(txt(a.appointment.kind.label + (a.appointment.reason.map { ": \($0)" } ?? ""))),
                         Self.statusCell(a),
@@ -106,15 +106,15 @@ enum ScheduleViews {
             .section(
                 .id("upcoming"), .h2(.text("Upcoming")),
                 .if(upcoming.isEmpty, .p(.text("No visit booked."))),
-                .if(!upcoming.isEmpty, table("upcoming-visits", "Upcoming visits (UTC)", upcoming))
+                .if(!upcoming.isEmpty, table("upcoming-visits", "Upcoming visits (\(ClinicTime.clock.identifier))", upcoming))
             ),
             .section(
                 .id("book"), .h2(.text("Book a visit")),
                 ReferralViews.counters(counters, today: CalendarDate(now), patientID: patient.id, linked: clinical),
                 .if(clinicians.isEmpty, .p(.class("notice"), .text("The care team has no clinician yet: add one to the team before booking."))),
-                .if(!clinicians.isEmpty, Self.bookForm(patient.id, clinicians: clinicians, input: input, errors: errors, csrf: csrf))
+                .if(!clinicians.isEmpty, Self.bookForm(patient.id, clinicians: clinicians, input: input, startText: startText, errors: errors, csrf: csrf))
             ),
-            .if(!past.isEmpty, .section(.id("past"), .h2(.text("Past visits")), table("past-visits", "Past visits (UTC)", Array(past))))
+            .if(!past.isEmpty, .section(.id("past"), .h2(.text("Past visits")), table("past-visits", "Past visits (\(ClinicTime.clock.identifier))", Array(past))))
         )
     }
 
@@ -130,14 +130,15 @@ enum ScheduleViews {
         )
     }
 
-    static func bookForm(_ patientID: UUID, clinicians: [User], input: AppointmentInput?, errors: [FieldError], csrf: String?) -> Node<HTML.BodyContext> {
+    static func bookForm(_ patientID: UUID, clinicians: [User], input: AppointmentInput?, startText: String?, errors: [FieldError],
+                         csrf: String?) -> Node<HTML.BodyContext> {
         .form(
             .id("book-form"), .method(.post), .action(Paths.appointments(patientID)),
             csrfField(csrf),
             errorSummary(errors),
             V.select("clinicianId", "clinicianId", "Clinician", options: clinicians.map { ($0.id.uuidString.lowercased(), "\($0.displayName) · \($0.role.label)") },
                      selected: input?.clinicianId?.uuidString.lowercased(), errors: errors),
-            V.input("start", "start", "Start (UTC)", value: NoteForms.localText(input?.start), errors: errors, type: .datetimeLocal),
+            Self.localTimeField("start", "Start", text: startText ?? NoteForms.localText(input?.start), errors: errors),
             V.input("minutes", "minutes", "Length in minutes", value: input?.minutes.map(String.init) ?? "60", errors: errors, type: .number,
                     min: "\(AppointmentLimits.minutes.lowerBound)", max: "\(AppointmentLimits.minutes.upperBound)", step: "5"),
             V.select("kind", "kind", "Visit", options: AppointmentKind.allCases.map { ($0.rawValue, $0.label) },
@@ -149,6 +150,22 @@ enum ScheduleViews {
         )
     }
 
+    /// A `datetime-local` field on the clinic's clock. When the typed time falls in the hour the autumn change repeats,
+    /// the field asks which pass was meant (`<name>Repeated`), with each pass's offset named.
+    static func localTimeField<C: HTML.BodyContext>(_ name: String, _ label: String, text: String?, errors: [FieldError]) -> Node<C> {
+        let clock = ClinicTime.clock
+        var passes: [(String, String)] = []
+        if let t = text.flatMap(LocalTime.init), case .repeated(let earlier, let later) = clock.resolve(t) {
+            passes = [(RepeatedHour.earlier.rawValue, "The first \(clock.timeOfDay(earlier)) (\(clock.offsetText(earlier)))"),
+                      (RepeatedHour.later.rawValue, "The second \(clock.timeOfDay(later)) (\(clock.offsetText(later)))")]
+        }
+        return .group(
+            V.input(name, name, "\(label) (\(clock.identifier))", value: text, errors: errors, type: .datetimeLocal),
+            .if(!passes.isEmpty, V.select(name + "Repeated", name + "Repeated", "That time happens twice that night: which one?",
+                                          options: passes, selected: nil, errors: errors))
+        )
+    }
+
     /// The patient page's short list: the next visits and the way to the book.
     static func summary(_ patientID: UUID, upcoming: [StoredAppointment]) -> Node<HTML.BodyContext> {
         .section(
@@ -156,7 +173,7 @@ enum ScheduleViews {
             .h2(.id("appointments-summary-heading"), .text("Appointments")),
             .if(upcoming.isEmpty, .p(.text("No visit booked."))),
             .ul(.forEach(upcoming) { a in
-                .li(txt("\(Appointment.clock(a.appointment.start)) · \(a.appointment.kind.label) with \(a.clinicianName) · \(a.status.label)"))
+                .li(txt("\(ClinicTime.clock.text(a.appointment.start)) · \(a.appointment.kind.label) with \(a.clinicianName) · \(a.status.label)"))
             }),
             .a(.class("button"), .id("appointments-link"), .href(Paths.appointments(patientID)), .text("Appointments and booking"))
         )

@@ -16,7 +16,7 @@ enum SettingsViews {
         func value(_ key: String, _ current: Int) -> String { f?[key] ?? String(current) }
         let intro: String
         if let version {
-            intro = "Version \(version.number), saved \(AuditRecord.timestamp(version.savedAt)) by \(version.savedByName). Each save adds a version; earlier ones are kept."
+            intro = "Version \(version.number), saved \(ClinicTime.clock.text(version.savedAt)) by \(version.savedByName). Each save adds a version; earlier ones are kept."
         } else {
             intro = "No settings saved yet: issue 4's defaults are in force. Each save adds a version."
         }
@@ -59,6 +59,16 @@ enum SettingsViews {
             V.select("reportNotice", "reportNotice", "What the notice may say about the patient",
                      options: ReportNoticeDetail.allCases.map { ($0.rawValue, $0.label) }, selected: f?["reportNotice"] ?? s.reportNotice.rawValue, errors: errors)
         )
+        let zones = TimeZone.knownTimeZoneIdentifiers.filter { $0.contains("/") && !$0.hasPrefix("Etc/") }.sorted()
+        let clock: Node<HTML.FormContext> = .fieldset(
+            legend("The clinic's clock"),
+            .p(.class("hint"), .text("Every time is typed and shown in this zone and kept in UTC, so changing it changes how times read, never when they happened.")),
+            V.input("timeZone", "timeZone", "Time zone (IANA name)", value: f?["timeZone"] ?? s.timeZone, errors: errors,
+                    hint: "For example America/Chicago, America/New_York, America/Los_Angeles, or UTC.", list: "time-zones"),
+            .element(named: "datalist", nodes: [.attribute(named: "id", value: "time-zones"), .forEach(["UTC"] + zones) { zone in
+                .element(named: "option", nodes: [.attribute(named: "value", value: esc(zone))])
+            }])
+        )
         let certification: Node<HTML.FormContext> = .fieldset(
             legend("Certification"),
             V.checkbox("certificationRequired", "certificationRequired", "Plans of care need certification by the care team's medical provider",
@@ -82,7 +92,7 @@ enum SettingsViews {
         )
         let form: Node<HTML.BodyContext> = .form(
             .id("clinic-settings-form"), .method(.post), .action(Paths.adminClinic),
-            csrfField(csrf), identity, progress, certification, notice, techniques,
+            csrfField(csrf), identity, clock, progress, certification, notice, techniques,
             .button(.id("settings-submit"), .type(.submit), .class("primary"), .text("Save settings"))
         )
         return .group(.h1(.text("Clinic settings")), .p(txt(intro)), errorSummary(errors), form)
@@ -135,7 +145,7 @@ enum SettingsViews {
                                                             addressLine2: f["identity.addressLine2"], city: f["identity.city"], state: f["identity.state"],
                                                             postalCode: f["identity.postalCode"], phone: f["identity.phone"], fax: f["identity.fax"],
                                                             npi: f["identity.npi"], taxID: f["identity.taxID"]),
-                                   reportNotice: f["reportNotice"]), rowOf)
+                                   reportNotice: f["reportNotice"], timeZone: f["timeZone"]), rowOf)
     }
 
     /// Core names the k-th technique given; the page names the row it was typed in.

@@ -37,7 +37,7 @@ enum TeamViews {
                 .ol(.class("timeline"), .forEach(t.notes) { n, body in
                     .li(.id("note-" + n.id.uuidString.lowercased()),
                         .p(.strong(txt(n.authorName + (body.discipline.map { " · " + $0.label } ?? ""))),
-                           txt(" · " + (n.signedAt.map(AuditRecord.timestamp) ?? "") + " · signed")),
+                           txt(" · " + (n.signedAt.map(ClinicTime.clock.text) ?? "") + " · signed")),
                         .p(.class("narrative"), txt(body.text)))
                 }))
         )
@@ -56,7 +56,7 @@ enum TeamViews {
                         .td(txt(task.assigneeID.flatMap { names[$0] } ?? "The care team")),
                         .td(txt((task.dueOn?.description ?? "–") + (task.isOverdue(on: today) ? " (overdue)" : ""))),
                         .td(txt(task.createdByName ?? "Safety screen")),
-                        .td(task.completedAt.map { .text("Done " + AuditRecord.timestamp($0)) } ?? .form(
+                        .td(task.completedAt.map { .text("Done " + ClinicTime.clock.text($0)) } ?? .form(
                             .method(.post), .action(Paths.completeTask(pid, task.id)), .class("inline"), csrfField(csrf),
                             .button(.type(.submit), .attribute(named: "aria-label", value: esc("Mark done: " + task.title)), .text("Mark done")))))
                 })))),
@@ -77,7 +77,7 @@ enum TeamViews {
             .p(.class("hint"), .text("Secure messages between the patient's care team, kept in Knotwork: nothing about them is sent outside.")),
             .if(t.threads.isEmpty, .p(.text("No message yet."))),
             .ul(.id("threads"), .forEach(t.threads) { th in
-                .li(.a(.href(Paths.thread(pid, th.id)), txt(th.subject)), txt(" · " + AuditRecord.timestamp(th.lastMessageAt)),
+                .li(.a(.href(Paths.thread(pid, th.id)), txt(th.subject)), txt(" · " + ClinicTime.clock.text(th.lastMessageAt)),
                     .if(th.unread, .strong(.class("unread"), .text(" · new"))))
             }),
             .h3(.text("New message")),
@@ -93,7 +93,7 @@ enum TeamViews {
             .div(.class("page-title"), .h1(txt(thread.subject + " · " + patient.displayName))),
             V.chartNav(patient.id, current: .team),
             .ol(.id("thread-messages"), .class("timeline"), .forEach(messages) { m in
-                .li(.p(.strong(txt(m.authorName)), txt(" · " + AuditRecord.timestamp(m.createdAt))), .p(.class("narrative"), txt(m.body)))
+                .li(.p(.strong(txt(m.authorName)), txt(" · " + ClinicTime.clock.text(m.createdAt))), .p(.class("narrative"), txt(m.body)))
             }),
             .h2(.text("Reply")),
             errorSummary(errors),
@@ -108,7 +108,7 @@ enum TeamViews {
         .section(.id("unread-messages"), .h2(.text("New messages")),
             .if(threads.isEmpty, .p(.text("None."))),
             .ul(.forEach(threads) { th in
-                .li(.a(.href(Paths.thread(th.patientID, th.id)), txt(th.subject)), txt(" · " + (th.patientName ?? "") + " · " + AuditRecord.timestamp(th.lastMessageAt)))
+                .li(.a(.href(Paths.thread(th.patientID, th.id)), txt(th.subject)), txt(" · " + (th.patientName ?? "") + " · " + ClinicTime.clock.text(th.lastMessageAt)))
             }))
     }
 
@@ -122,7 +122,7 @@ enum TeamViews {
             .if(t.conferences.isEmpty, .p(.text("No case conference yet."))),
             .ol(.class("timeline"), .forEach(t.conferences) { n, c in
                 .li(.id("note-" + n.id.uuidString.lowercased()),
-                    .p(.strong(txt(n.signedAt.map(AuditRecord.timestamp) ?? "")), txt(" · " + c.attendees.joined(separator: ", "))),
+                    .p(.strong(txt(n.signedAt.map(ClinicTime.clock.text) ?? "")), txt(" · " + c.attendees.joined(separator: ", "))),
                     .p(.class("narrative"), txt(c.discussion)),
                     .if(!c.decisions.isEmpty, .ul(.forEach(c.decisions) { d in .li(txt(d.text + (d.assigneeID == nil ? "" : " (task set)"))) })))
             }),
