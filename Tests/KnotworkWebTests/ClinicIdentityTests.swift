@@ -34,6 +34,8 @@ struct ClinicIdentityPageTests {
             _ = try await API(clinic, "fran.desk").json(.GET, "/api/v1/me/profile", expect: .notFound)
 
             let p = clinic.anaPatient!
+            // With the clinic's state on record, signing needs Ana's Illinois license.
+            try await clinic.addLicense("ana.lmt")
             let draft = try await ana.json(.POST, self.base(p) + "/notes", CareAPITests.note(), expect: .created)
             let id = try #require(draft["id"] as? String)
             _ = try await ana.json(.POST, self.base(p) + "/notes/\(id)/sign", "{}", expect: .ok)

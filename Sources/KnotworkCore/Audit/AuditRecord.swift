@@ -68,6 +68,10 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case taskComplete = "task.complete"
     case messageRead = "message.read"
     case messageSend = "message.send"
+    case credentialsRead = "credentials.read"
+    case licenseSave = "license.save"
+    case ceCourseAdd = "ce_course.add"
+    case licenseException = "license.exception"
 }
 
 public enum AuditOutcome: String, Codable, Sendable, CaseIterable {

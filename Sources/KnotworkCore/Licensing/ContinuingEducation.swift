@@ -73,6 +73,47 @@ public struct CECourse: Codable, Equatable, Sendable {
     }
 }
 
+/// A course as typed on the form or sent as JSON.
+public struct CECourseInput: Codable, Sendable, Equatable {
+    public var title: String?
+    public var provider: String?
+    public var completedOn: String?
+    public var hours: Double?
+    public var categories: [String]?
+    public var delivery: String?
+
+    public init(title: String? = nil, provider: String? = nil, completedOn: String? = nil, hours: Double? = nil, categories: [String]? = nil,
+                delivery: String? = nil) {
+        self.title = title
+        self.provider = provider
+        self.completedOn = completedOn
+        self.hours = hours
+        self.categories = categories
+        self.delivery = delivery
+    }
+
+    /// Every field's problem at once. A course with no category counts as general hours.
+    public func validated(today: CalendarDate) throws(ValidationFailure) -> CECourse {
+        var errors: [FieldError] = []
+        if self.hours == nil { errors.append(FieldError("hours", "Enter the course's hours as a number (for example 3 or 1.5).")) }
+        let day = CalendarDate(Text.clean(self.completedOn))
+        if day == nil { errors.append(FieldError("completedOn", "Enter the date the course was completed (YYYY-MM-DD).")) }
+        let delivery = CEDelivery(rawValue: Text.clean(self.delivery ?? CEDelivery.live.rawValue))
+        if delivery == nil { errors.append(FieldError("delivery", "Use live or online.")) }
+        var categories: [CECategory] = []
+        for raw in self.categories ?? [] {
+            if let c = CECategory(rawValue: raw) { if !categories.contains(c) { categories.append(c) } } else {
+                errors.append(FieldError("categories", "Use the categories " + CECategory.allCases.map(\.rawValue).joined(separator: ", ") + "."))
+            }
+        }
+        let course = CECourse(title: Text.clean(self.title), provider: Text.clean(self.provider), completedOn: day ?? today, hours: self.hours ?? 1,
+                              categories: categories.isEmpty ? [.general] : categories, delivery: delivery ?? .live)
+        errors += course.problems(today: today).filter { e in !(e.field == "hours" && self.hours == nil) }
+        if !errors.isEmpty { throw ValidationFailure(errors) }
+        return course
+    }
+}
+
 /// Hours of one category; with `liveOnly`, only live courses count toward it (Florida's in-person hands-on hours).
 public struct CEQuota: Codable, Equatable, Sendable {
     public var category: CECategory

@@ -29,5 +29,7 @@ public enum KnotworkMigrations {
         CreateReportDeliveries(),
         // 0010: tasks with due dates, and secure messages between team members
         CreateTeamWork(),
+        // 0011: licenses, the CE log and exceptions to the license gate
+        CreateCredentials(),
     ]
 }

@@ -22,6 +22,7 @@ enum AppointmentActions {
         let now = req.now, clock = req.clinicClock
         return try await req.audit.perform(req.auditActor, AuditEntry(.appointmentBook, patientID: ctx.patientID, entity: "appointment")) { db in
             let visit = try input.validated(now: now, clinicians: Set(try await Self.clinicians(ctx.patientID, on: db).map(\.id)))
+            try await CredentialActions.requireLicensed(visit.clinicianID, on: clock.date(of: visit.start), field: "clinicianId", db: db)
             let store = AppointmentStore(database: db)
             try visit.refusingOverlap(with: try await store.holdingTime(clinicianID: visit.clinicianID, from: visit.start, to: visit.end), clock: clock)
             // Beyond the last authorized visit (counting the visits already booked) or a referral's dates needs a reason.

@@ -593,6 +593,7 @@ enum CareActions {
             let note = try draft.decode(SessionNoteInput.self)
                 .validated(techniques: techniques, now: now, timeZone: clock.zone, standingPrecautions: Set(safety.precautions.map(\.precaution.ruleKey)),
                            holdActive: safety.hold != nil)
+            try await CredentialActions.requireLicensed(author.userID, on: clock.date(of: note.timeIn), field: "license", db: db)
             let coverage = try ReferralActions.resolve(decision, on: clock.date(of: note.timeIn),
                                                        referrals: try await ReferralStore(database: db).referrals(of: ctx.patientID))
             return Prepared(draft: draft, note: note, canonical: note.canonicalForm(patientID: ctx.patientID, noteID: draft.id, author: author.userID, signedAt: now),

@@ -47,6 +47,7 @@ struct AccountController {
                 )))
             ),
             .if(p.user.role.isClinician, Self.profileSection(profile, errors: errors, form: form, csrf: p.csrfToken)),
+            .if(p.user.role.isClinician, .p(.a(.id("credentials-link"), .href(Paths.myCredentials), .text("My licenses and continuing education")))),
             .section(
                 .id("change-password"),
                 .h2(.text("Change password")),

@@ -220,7 +220,11 @@ struct AssessmentController {
         let due = try await CareActions.reEvaluationsDue(on: req)
         let runningOut = try await ReferralActions.runningOut(on: req)
         let unread = try await TeamWorkActions.unread(on: req)
-        return Layout.response(Layout.page(PageContext(req, title: "My tasks"), SafetyViews.tasks(tasks, today: req.today),
+        // The clinician's own standing (not patient data, so not an audited read).
+        let user = try req.requirePrincipal().user
+        let credentials = user.role.isClinician ? try await CredentialActions.credentials(of: user, today: req.today, on: req.db) : nil
+        return Layout.response(Layout.page(PageContext(req, title: "My tasks"), CredentialViews.worklistWarnings(credentials),
+                                           SafetyViews.tasks(tasks, today: req.today),
                                            TeamViews.unread(unread), SafetyViews.overdueNotes(overdue),
                                            SafetyViews.reEvaluationsDue(due), ReferralViews.runningOut(runningOut, today: req.today)))
     }

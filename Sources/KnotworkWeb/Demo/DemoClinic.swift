@@ -60,6 +60,7 @@ public enum DemoClinic {
             byName[u.username] = try await userStore.create(username: u.username, displayName: u.name, role: u.role, passwordHash: hash, now: now)
         }
         try await self.addIdentity(app, users: byName, now: now)
+        try await DemoCredentials.seed(users: byName, today: Self.clock.date(of: now), now: now, on: app.db)
         try await self.addPatients(app, count: patients, users: byName)
         // One of Ana's patients comes with three assessments, so that comparisons have something to show.
         if let first = try await PatientStore(database: app.db).find(recordNumber: "KW-000001"), let ana = byName["ana.lmt"] {

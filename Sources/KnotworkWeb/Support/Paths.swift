@@ -14,6 +14,12 @@ enum Paths {
     static let accountTokens = "/account/tokens"
     static let accountPassword = "/account/password"
     static let adminUsers = "/admin/users"
+    static let myCredentials = "/account/credentials"
+    static let myLicenses = "/account/credentials/licenses"
+    static let myCourses = "/account/credentials/courses"
+    static let adminCompliance = "/admin/compliance"
+    static func adminLicenses(_ userID: UUID) -> String { "/admin/compliance/\(userID.uuidString.lowercased())/licenses" }
+    static func adminLicenseException(_ userID: UUID) -> String { "/admin/compliance/\(userID.uuidString.lowercased())/exceptions" }
     static let adminAudit = "/admin/audit"
     static let adminAuditCSV = "/admin/audit.csv"
     static let adminAuditVerify = "/admin/audit/verify"

@@ -78,9 +78,10 @@ enum AssessmentViews {
         )
     }
 
-    static func checkbox<C: HTML.BodyContext>(_ id: String, _ name: String, _ label: String, checked: Bool) -> Node<C> {
+    /// A checkbox; one of a group sends its own `value` under the group's `name`.
+    static func checkbox<C: HTML.BodyContext>(_ id: String, _ name: String, _ label: String, checked: Bool, value: String = "1") -> Node<C> {
         .div(.class("field checkbox"),
-             .input(.type(.checkbox), .id(esc(id)), .name(esc(name)), .value("1"), .checked(checked)),
+             .input(.type(.checkbox), .id(esc(id)), .name(esc(name)), .value(esc(value)), .checked(checked)),
              .label(.for(id), txt(label)))
     }
 

@@ -90,7 +90,8 @@ enum Layout {
                                         .li(.a(.href(Paths.adminAudit), .text("Audit"))),
                                         .li(.a(.href(Paths.adminSafetyRules), .text("Safety rules"))),
                                         .li(.a(.href(Paths.adminClinic), .text("Clinic settings"))),
-                                        .li(.a(.href(Paths.adminOutbox), .text("Outbox")))
+                                        .li(.a(.href(Paths.adminOutbox), .text("Outbox"))),
+                                        .li(.a(.href(Paths.adminCompliance), .text("Compliance")))
                                     )),
                                     .li(.a(.href(Paths.account), .text("My account")))
                                 )

@@ -242,6 +242,13 @@ extension Clinic {
     }
 
     /// A personal access token for a user, as `knotwork token create` makes one.
+    /// A current license for `username` in `state` (a clinic with a state on record gates booking and signing on it).
+    func addLicense(_ username: String, state: String = "IL", kind: LicenseKind = .lmt, expires: String = "2027-12-31") async throws {
+        let user = self.user(username)
+        let license = License(kind: kind, jurisdiction: state, number: "227.000001", issuedOn: CalendarDate("2020-01-15")!, expiresOn: CalendarDate(expires)!)
+        try await CredentialStore(database: self.app.db).save(license, for: user.id, by: Recorder(userID: user.id, name: user.displayName), at: self.clock.now)
+    }
+
     func token(_ username: String) async throws -> String {
         let token = PersonalAccessTokens.generate()
         _ = try await AccessTokenStore(database: self.app.db).create(userID: self.user(username).id, name: "test",

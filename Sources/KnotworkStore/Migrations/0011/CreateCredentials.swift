@@ -1,0 +1,50 @@
+import Fluent
+import Foundation
+import SQLKit
+
+// Release 0011: clinicians' licenses and national certifications, their continuing-education log, and the
+// administrator's time-limited exceptions to the license gate. Dates are local calendar dates (YYYY-MM-DD text, which
+// sorts); the rest of a license or course is its JSON body. Never edit once released; add a new migration instead.
+
+struct CreateCredentials: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("licenses")
+            .id()
+            .field("user_id", .uuid, .required, .references(UserModel.schema, "id"))
+            .field("kind", .string, .required)
+            .field("jurisdiction", .string, .required)
+            .field("expires_on", .string, .required)
+            .field("body", .string, .required)
+            .field("recorded_by", .uuid, .required, .references(UserModel.schema, "id"))
+            .field("recorded_at", .datetime, .required)
+            .field("updated_at", .datetime, .required)
+            .unique(on: "user_id", "kind", "jurisdiction")
+            .create()
+        try await database.sql.raw("CREATE INDEX licenses_expiry ON licenses (expires_on)").run()
+        try await database.schema("ce_courses")
+            .id()
+            .field("user_id", .uuid, .required, .references(UserModel.schema, "id"))
+            .field("completed_on", .string, .required)
+            .field("body", .string, .required)
+            .field("recorded_by", .uuid, .required, .references(UserModel.schema, "id"))
+            .field("recorded_at", .datetime, .required)
+            .create()
+        try await database.sql.raw("CREATE INDEX ce_courses_user ON ce_courses (user_id, completed_on)").run()
+        try await database.schema("license_overrides")
+            .id()
+            .field("user_id", .uuid, .required, .references(UserModel.schema, "id"))
+            .field("starts_on", .string, .required)
+            .field("ends_on", .string, .required)
+            .field("reason", .string, .required)
+            .field("problem", .string, .required)
+            .field("granted_by", .uuid, .required, .references(UserModel.schema, "id"))
+            .field("granted_by_name", .string, .required)
+            .field("granted_at", .datetime, .required)
+            .create()
+        try await database.sql.raw("CREATE INDEX license_overrides_user ON license_overrides (user_id, ends_on)").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        for table in ["license_overrides", "ce_courses", "licenses"] { try await database.schema(table).delete() }
+    }
+}

@@ -1,0 +1,141 @@
+import Fluent
+import Foundation
+import KnotworkCore
+import KnotworkStore
+import Vapor
+
+/// Clinicians' licenses and CE log, their compliance, and the license gate that booking and signing pass (issue 13 §2–3).
+/// A clinician keeps their own (self-reported); an administrator records verified licenses for anyone, sees everyone's
+/// compliance and may grant a short, reported exception to the gate. Each write is audited in its transaction.
+enum CredentialActions {
+    /// One license with where it stands.
+    struct LicenseStanding: Sendable {
+        var stored: StoredLicense
+        var rule: CERule?
+        var compliance: CECompliance
+    }
+
+    struct Credentials: Sendable {
+        var user: User
+        var licenses: [LicenseStanding]
+        var courses: [StoredCourse]
+        var exceptions: [StoredLicenseException]
+        /// What the gate says today for the clinic's state (nil when the clinic has no state on record).
+        var gate: LicenseGate.Outcome
+        var clinicState: String?
+
+        /// The warnings a worklist shows: each license not compliant, and a gate that refuses.
+        var warnings: [String] {
+            var out = self.licenses.filter { $0.compliance.status != .compliant }.map { "\($0.stored.license.kind.rawValue) \($0.stored.license.jurisdiction): \($0.compliance.summary)" }
+            if case .refused(let why) = self.gate { out.insert("You cannot be booked or sign notes in \(self.clinicState ?? ""): \(why)", at: 0) }
+            return out
+        }
+    }
+
+    static func standing(_ licenses: [StoredLicense], courses: [CECourse], today: CalendarDate) -> [LicenseStanding] {
+        licenses.map { l in
+            let (rule, compliance) = l.license.compliance(courses: courses, today: today)
+            return LicenseStanding(stored: l, rule: rule, compliance: compliance)
+        }
+    }
+
+    static func credentials(of user: User, today: CalendarDate, on db: any Database) async throws -> Credentials {
+        let store = CredentialStore(database: db)
+        let licenses = try await store.licenses(of: user.id)
+        let courses = try await store.courses(of: user.id)
+        let state = try await ClinicSettingsStore(database: db).current().identity.state
+        return Credentials(user: user, licenses: Self.standing(licenses, courses: courses.map(\.course), today: today), courses: courses,
+                           exceptions: try await store.exceptions(of: user.id, endingOnOrAfter: today),
+                           gate: LicenseGate.check(licenses.map(\.license), role: user.role, clinicState: state, on: today), clinicState: state)
+    }
+
+    /// The signed-in clinician's own page.
+    static func mine(on req: Request) async throws -> Credentials {
+        let user = try req.requirePrincipal().user
+        let today = req.today
+        return try await req.audit.read(req.auditActor, AuditEntry(.credentialsRead, entity: "user:\(user.id.uuidString.lowercased())")) { db in
+            try await Self.credentials(of: user, today: today, on: db)
+        }
+    }
+
+    /// Every clinician's credentials, for the administrator's compliance page.
+    static func compliance(on req: Request) async throws -> [Credentials] {
+        let today = req.today
+        return try await req.audit.read(req.auditActor, AuditEntry(.credentialsRead, entity: "compliance")) { db in
+            let store = CredentialStore(database: db)
+            let licenses = Dictionary(grouping: try await store.allLicenses(), by: \.userID)
+            let courses = Dictionary(grouping: try await store.courses(of: nil), by: \.userID)
+            let exceptions = Dictionary(grouping: try await store.exceptions(of: nil, endingOnOrAfter: today), by: \.userID)
+            let state = try await ClinicSettingsStore(database: db).current().identity.state
+            return try await UserStore(database: db).all().filter { $0.role.isClinician && $0.active }.map { u in
+                let held = licenses[u.id] ?? [], taken = courses[u.id] ?? []
+                return Credentials(user: u, licenses: Self.standing(held, courses: taken.map(\.course), today: today), courses: taken,
+                                   exceptions: exceptions[u.id] ?? [],
+                                   gate: LicenseGate.check(held.map(\.license), role: u.role, clinicState: state, on: today), clinicState: state)
+            }
+        }
+    }
+
+    /// The clinician whose credentials an administrator edits: a clinician of this clinic, else 404.
+    static func clinician(_ id: UUID, on db: any Database) async throws -> User {
+        guard let user = try await UserStore(database: db).find(id), user.role.isClinician else { throw Abort(.notFound) }
+        return user
+    }
+
+    /// Saves a license for `userID` (the caller's own, or anyone's for an administrator, who alone records verification).
+    static func saveLicense(_ input: LicenseInput, for userID: UUID, on req: Request) async throws -> StoredLicense {
+        let recorder = try AssessmentActions.recorder(req)
+        let mayVerify = try req.requirePrincipal().user.role == .admin
+        let now = req.now, today = req.today
+        let entry = AuditEntry(.licenseSave, entity: "user:\(userID.uuidString.lowercased())")
+        return try await req.audit.perform(req.auditActor, entry) { db in
+            _ = try await Self.clinician(userID, on: db)
+            let license = try input.validated(today: today, mayVerify: mayVerify)
+            return try await CredentialStore(database: db).save(license, for: userID, by: recorder, at: now)
+        }
+    }
+
+    static func addCourse(_ input: CECourseInput, for userID: UUID, on req: Request) async throws -> StoredCourse {
+        let recorder = try AssessmentActions.recorder(req)
+        let now = req.now, today = req.today
+        return try await req.audit.perform(req.auditActor, AuditEntry(.ceCourseAdd, entity: "user:\(userID.uuidString.lowercased())")) { db in
+            _ = try await Self.clinician(userID, on: db)
+            let course = try input.validated(today: today)
+            return try await CredentialStore(database: db).add(course, for: userID, by: recorder, at: now)
+        }
+    }
+
+    /// An administrator's exception to the gate; refused when the clinician passes the gate anyway (nothing to except).
+    static func grantException(_ input: LicenseExceptionInput, to userID: UUID, on req: Request) async throws -> StoredLicenseException {
+        let recorder = try AssessmentActions.recorder(req)
+        let now = req.now, today = req.today
+        return try await req.audit.perform(req.auditActor, AuditEntry(.licenseException, entity: "user:\(userID.uuidString.lowercased())")) { db in
+            let user = try await Self.clinician(userID, on: db)
+            let exception = try input.validated(today: today)
+            let state = try await ClinicSettingsStore(database: db).current().identity.state
+            let licenses = try await CredentialStore(database: db).licenses(of: userID).map(\.license)
+            let refusals = stride(from: exception.startsOn.dayNumber, through: exception.endsOn.dayNumber, by: 1).compactMap { n -> String? in
+                guard case .refused(let why) = LicenseGate.check(licenses, role: user.role, clinicState: state, on: CalendarDate(dayNumber: n)) else { return nil }
+                return why
+            }
+            guard let problem = refusals.first else {
+                throw ValidationFailure([FieldError("endsOn", "\(user.displayName) passes the license check on every one of those days; no exception is needed.")])
+            }
+            return try await CredentialStore(database: db).grant(exception, to: userID, problem: problem, by: recorder, at: now)
+        }
+    }
+
+    /// The gate for booking a visit with, or signing a note by, `clinicianID` on the local `day`: passes when the clinic
+    /// has no state on record, the role needs no license, a current license of the state is on record, or an
+    /// administrator's exception covers the day. Otherwise a field error on `field`.
+    static func requireLicensed(_ clinicianID: UUID, on day: CalendarDate, field: String, db: any Database) async throws {
+        guard let state = try await ClinicSettingsStore(database: db).current().identity.state,
+              let user = try await UserStore(database: db).find(clinicianID) else { return }
+        let store = CredentialStore(database: db)
+        guard case .refused(let why) = LicenseGate.check(try await store.licenses(of: clinicianID).map(\.license), role: user.role,
+                                                         clinicState: state, on: day) else { return }
+        if try await store.exceptions(of: clinicianID, endingOnOrAfter: day).contains(where: { $0.exception.covers(day) }) { return }
+        throw ValidationFailure([FieldError(field, "\(user.displayName) is not licensed to treat in \(state) on \(day): \(why) "
+                                            + "Record the license, or an administrator may grant a short exception on the compliance page.")])
+    }
+}
