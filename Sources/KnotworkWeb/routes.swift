@@ -102,6 +102,7 @@ func routes(_ app: Application) throws {
     app.get("schedule", use: schedule.schedule).require(.signedIn)
     chart.get("appointments", use: schedule.patientAppointments).require(.patient(.demographics))
     chart.post("appointments", use: schedule.book).require(.patient(.demographics))
+    chart.post("appointment-series", use: schedule.bookSeries).require(.patient(.demographics))
     chart.post("appointments", ":appointmentID", "status", use: schedule.move).require(.patient(.demographics))
     // Referrals and payer authorizations: they carry diagnoses, so they are clinical.
     let referrals = ReferralController()
@@ -213,6 +214,7 @@ func routes(_ app: Application) throws {
     api.get("schedule", use: apiSchedule.schedule).require(.signedIn)
     apiChart.get("appointments", use: apiSchedule.appointments).require(.patient(.demographics))
     apiChart.post("appointments", use: apiSchedule.book).require(.patient(.demographics))
+    apiChart.post("appointment-series", use: apiSchedule.bookSeries).require(.patient(.demographics))
     apiChart.get("appointments", ":appointmentID", use: apiSchedule.appointment).require(.patient(.demographics))
     apiChart.post("appointments", ":appointmentID", "status", use: apiSchedule.move).require(.patient(.demographics))
     let apiReferrals = API.ReferralController()

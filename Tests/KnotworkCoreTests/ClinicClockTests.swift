@@ -141,4 +141,33 @@ import Testing
     func addingMonths(from: String, months: Int, to: String) {
         #expect(CalendarDate(from)!.adding(months: months) == CalendarDate(to)!)
     }
+
+    @Test func aSeriesPlacedOnTheClockLeavesOutTheNightsThatHaveNoSuchTime() throws {
+        let chicago = try #require(ClinicClock(identifier: "America/Chicago"))
+        let spring = try VisitSeriesInput(firstDay: "2026-03-01", weekdays: ["sunday"], time: "02:30", weeks: 3).validated()
+        let placed = PlacedOccurrence.place(spring, on: chicago)
+        #expect(placed.count == 3)
+        #expect(placed[0] == .at(Self.t("2026-03-01T02:30"), Self.utc("2026-03-01T08:30:00Z")))
+        guard case .impossible(let t, let why) = placed[1] else { Issue.record("the gap was booked"); return }
+        #expect(t == Self.t("2026-03-08T02:30") && why.contains("does not exist in America/Chicago"))
+        #expect(placed[2] == .at(Self.t("2026-03-15T02:30"), Self.utc("2026-03-15T07:30:00Z")))
+        let autumn = try VisitSeriesInput(firstDay: "2026-10-25", weekdays: ["sunday"], time: "01:15", weeks: 2).validated()
+        guard case .impossible(_, let twice) = PlacedOccurrence.place(autumn, on: chicago)[1] else { Issue.record("the repeated hour was guessed"); return }
+        #expect(twice.contains("happens twice"))
+    }
+
+    @Test(arguments: [
+        (VisitSeriesInput(firstDay: "2026-02-30", weekdays: ["monday"], time: "09:00", weeks: 2), ["firstDay"]),
+        (VisitSeriesInput(firstDay: "2026-03-02", weekdays: [], time: "09:00", weeks: 2), ["weekdays"]),
+        (VisitSeriesInput(firstDay: "2026-03-02", weekdays: ["Mon"], time: "9:00", weeks: 53), ["weekdays", "time", "weeks"]),
+        (VisitSeriesInput(firstDay: "2026-03-02", weekdays: ["MONDAY"], time: "24:00", weeks: nil), ["time", "weeks"]),
+    ])
+    func aBadSeriesNamesEveryField(input: VisitSeriesInput, fields: [String]) {
+        do {
+            _ = try input.validated()
+            Issue.record("accepted \(input)")
+        } catch {
+            #expect(Set(error.errors.map(\.field)) == Set(fields), "\(error.errors)")
+        }
+    }
 }

@@ -12,6 +12,8 @@ public struct StoredAppointment: Sendable, Equatable, Identifiable {
     public var statusReason: String?
     /// The visit's session note, once the clinician starts it.
     public var noteID: UUID?
+    /// The series the visit was booked in, if any.
+    public var seriesID: UUID?
     public var clinicianName: String
     public var patientName: String
     public var recordNumber: String
@@ -47,6 +49,7 @@ public struct AppointmentStore: Sendable {
         var status: String
         var status_reason: String?
         var note_id: UUID?
+        var series_id: UUID?
         var clinician_name: String
         var given_name: String
         var family_name: String
@@ -60,7 +63,7 @@ public struct AppointmentStore: Sendable {
                 id: self.id, patientID: self.patient_id,
                 appointment: Appointment(clinicianID: self.clinician_id, start: self.starts_at, minutes: self.minutes,
                                          kind: AppointmentKind(rawValue: self.kind) ?? .session, reason: self.reason),
-                status: AppointmentStatus(rawValue: self.status) ?? .booked, statusReason: self.status_reason, noteID: self.note_id,
+                status: AppointmentStatus(rawValue: self.status) ?? .booked, statusReason: self.status_reason, noteID: self.note_id, seriesID: self.series_id,
                 clinicianName: self.clinician_name, patientName: "\(self.given_name) \(self.family_name)", recordNumber: self.record_number,
                 bookedByName: self.booked_by_name, createdAt: self.created_at, updatedAt: self.updated_at)
         }
@@ -71,7 +74,7 @@ public struct AppointmentStore: Sendable {
             .columns(SQLColumn("id", table: "a"), SQLColumn("patient_id", table: "a"), SQLColumn("clinician_id", table: "a"),
                      SQLColumn("starts_at", table: "a"), SQLColumn("minutes", table: "a"), SQLColumn("kind", table: "a"),
                      SQLColumn("reason", table: "a"), SQLColumn("status", table: "a"), SQLColumn("status_reason", table: "a"),
-                     SQLColumn("note_id", table: "a"), SQLColumn("booked_by_name", table: "a"), SQLColumn("created_at", table: "a"),
+                     SQLColumn("note_id", table: "a"), SQLColumn("series_id", table: "a"), SQLColumn("booked_by_name", table: "a"), SQLColumn("created_at", table: "a"),
                      SQLColumn("updated_at", table: "a"), SQLColumn("given_name", table: "p"), SQLColumn("family_name", table: "p"),
                      SQLColumn("record_number", table: "p"))
             .column(SQLColumn("display_name", table: "u"), as: "clinician_name")
@@ -98,14 +101,14 @@ public struct AppointmentStore: Sendable {
         return try await q.all(decoding: Row.self).map(\.stored.appointment)
     }
 
-    public func book(_ visit: Appointment, patientID: UUID, by booker: Recorder, at now: Date) async throws -> StoredAppointment {
+    public func book(_ visit: Appointment, patientID: UUID, series: UUID? = nil, by booker: Recorder, at now: Date) async throws -> StoredAppointment {
         let id = UUID()
         try await self.database.sql.insert(into: Self.table)
             .columns("id", "patient_id", "clinician_id", "starts_at", "ends_at", "minutes", "kind", "reason", "status", "booked_by",
-                     "booked_by_name", "created_at", "updated_at")
+                     "booked_by_name", "created_at", "updated_at", "series_id")
             .values(SQLBind(id), SQLBind(patientID), SQLBind(visit.clinicianID), SQLBind(visit.start), SQLBind(visit.end), SQLBind(visit.minutes),
                     SQLBind(visit.kind.rawValue), SQLBind(visit.reason), SQLBind(AppointmentStatus.booked.rawValue), SQLBind(booker.userID),
-                    SQLBind(booker.name), SQLBind(now), SQLBind(now))
+                    SQLBind(booker.name), SQLBind(now), SQLBind(now), SQLBind(series))
             .run()
         guard let stored = try await self.appointment(id, of: patientID) else { throw AppointmentStoreError.notFound }
         return stored

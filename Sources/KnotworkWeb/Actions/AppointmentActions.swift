@@ -31,12 +31,7 @@ enum AppointmentActions {
                                                        referrals: referrals,
                                                        booked: ReferralActions.booked(try await store.appointments(of: ctx.patientID), referrals: referrals, clock: clock))
             let booked = try await Self.mapStoreError { try await store.book(visit, patientID: ctx.patientID, by: booker, at: now) }
-            for c in [coverage.order, coverage.authorization] {
-                if let id = c.referralID, let problem = c.problem, let reason = coverage.overrideReason {
-                    try await ReferralStore(database: db).recordOverride(id, patientID: ctx.patientID, action: .booking, problem: problem,
-                                                                         appointmentID: booked.id, reason: reason, by: booker, at: now)
-                }
-            }
+            try await Self.recordOverrides(coverage, appointment: booked.id, patientID: ctx.patientID, by: booker, at: now, on: db)
             return booked
         }
     }
@@ -73,6 +68,8 @@ enum AppointmentActions {
         var visits: [StoredAppointment]
         /// The active referrals' counters (numbers only: the front desk books against them).
         var counters: [ReferralActions.Counter]
+        /// The active plan's frequency and duration, which a series starts from.
+        var plan: PlanOfCare?
     }
 
     /// The patient's booking page in one audited read.
@@ -85,7 +82,8 @@ enum AppointmentActions {
             return PatientBook(patient: patient, clinicians: try await Self.clinicians(ctx.patientID, on: db),
                                visits: try await AppointmentStore(database: db).appointments(of: ctx.patientID),
                                counters: ReferralActions.counters(try await ReferralStore(database: db).referrals(of: ctx.patientID), today: today,
-                                                                  settings: try await CareActions.settings(on: db).counters))
+                                                                  settings: try await CareActions.settings(on: db).counters),
+                               plan: try await CareStore(database: db).plans(of: ctx.patientID).first { $0.plan.status == .active }?.plan)
         }
     }
 

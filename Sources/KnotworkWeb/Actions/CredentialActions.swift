@@ -125,17 +125,26 @@ enum CredentialActions {
         }
     }
 
-    /// The gate for booking a visit with, or signing a note by, `clinicianID` on the local `day`: passes when the clinic
-    /// has no state on record, the role needs no license, a current license of the state is on record, or an
-    /// administrator's exception covers the day. Otherwise a field error on `field`.
-    static func requireLicensed(_ clinicianID: UUID, on day: CalendarDate, field: String, db: any Database) async throws {
+    /// The gate for booking a visit with, or signing a note by, `clinicianID`, loaded once for any number of days: for a
+    /// local day, nil when the clinic has no state on record, the role needs no license, a current license of the state
+    /// is on record or an administrator's exception covers the day; otherwise why not, naming the license.
+    static func licenseCheck(_ clinicianID: UUID, db: any Database) async throws -> @Sendable (CalendarDate) -> String? {
         guard let state = try await ClinicSettingsStore(database: db).current().identity.state,
-              let user = try await UserStore(database: db).find(clinicianID) else { return }
+              let user = try await UserStore(database: db).find(clinicianID) else { return { _ in nil } }
         let store = CredentialStore(database: db)
-        guard case .refused(let why) = LicenseGate.check(try await store.licenses(of: clinicianID).map(\.license), role: user.role,
-                                                         clinicState: state, on: day) else { return }
-        if try await store.exceptions(of: clinicianID, endingOnOrAfter: day).contains(where: { $0.exception.covers(day) }) { return }
-        throw ValidationFailure([FieldError(field, "\(user.displayName) is not licensed to treat in \(state) on \(day): \(why) "
-                                            + "Record the license, or an administrator may grant a short exception on the compliance page.")])
+        let licenses = try await store.licenses(of: clinicianID).map(\.license)
+        let exceptions = try await store.exceptions(of: clinicianID, endingOnOrAfter: CalendarDate(dayNumber: 0)).map(\.exception)
+        let name = user.displayName, role = user.role
+        return { day in
+            guard case .refused(let why) = LicenseGate.check(licenses, role: role, clinicState: state, on: day),
+                  !exceptions.contains(where: { $0.covers(day) }) else { return nil }
+            return "\(name) is not licensed to treat in \(state) on \(day): \(why) "
+                + "Record the license, or an administrator may grant a short exception on the compliance page."
+        }
+    }
+
+    /// `licenseCheck` for one day, as a field error on `field`.
+    static func requireLicensed(_ clinicianID: UUID, on day: CalendarDate, field: String, db: any Database) async throws {
+        if let refusal = try await Self.licenseCheck(clinicianID, db: db)(day) { throw ValidationFailure([FieldError(field, refusal)]) }
     }
 }

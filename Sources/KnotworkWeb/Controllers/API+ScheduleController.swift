@@ -19,6 +19,7 @@ extension API {
         var status: String
         var statusReason: String?
         var noteId: UUID?
+        var seriesId: UUID?
         var bookedBy: String
         var createdAt: Date
         var updatedAt: Date
@@ -38,6 +39,7 @@ extension API {
             self.status = a.status.rawValue
             self.statusReason = a.statusReason
             self.noteId = a.noteID
+            self.seriesId = a.seriesID
             self.bookedBy = a.bookedByName
             self.createdAt = a.createdAt
             self.updatedAt = a.updatedAt
@@ -48,6 +50,25 @@ extension API {
         var day: String
         var clinicianId: UUID?
         var items: [AppointmentResponse]
+    }
+
+    struct SeriesResponse: Content {
+        struct NotBooked: Content {
+            /// The occurrence's local wall time (YYYY-MM-DDTHH:MM on the clinic's clock).
+            var local: String
+            var reason: String
+            var alternative: Date?
+        }
+
+        var seriesId: UUID
+        var booked: [AppointmentResponse]
+        var notBooked: [NotBooked]
+
+        init(_ o: AppointmentActions.SeriesOutcome) {
+            self.seriesId = o.seriesID
+            self.booked = o.booked.map(AppointmentResponse.init)
+            self.notBooked = o.notBooked.map { NotBooked(local: $0.local.description, reason: $0.reason, alternative: $0.alternative) }
+        }
     }
 
     struct ScheduleController {
@@ -75,6 +96,11 @@ extension API {
         @Sendable func book(req: Request) async throws -> Response {
             let visit = try await AppointmentActions.book(try API.decode(AppointmentInput.self, req), on: req)
             return try await AppointmentResponse(visit).encodeResponse(status: .created, for: req)
+        }
+
+        @Sendable func bookSeries(req: Request) async throws -> Response {
+            let outcome = try await AppointmentActions.bookSeries(try API.decode(VisitSeriesInput.self, req), on: req)
+            return try await SeriesResponse(outcome).encodeResponse(status: .created, for: req)
         }
 
         @Sendable func move(req: Request) async throws -> AppointmentResponse {

@@ -27,15 +27,16 @@ struct ScheduleController {
         try await self.patientPage(req, input: nil, errors: [])
     }
 
-    func patientPage(_ req: Request, input: AppointmentInput?, startText: String? = nil, errors: [FieldError], status: HTTPStatus? = nil) async throws -> Response {
+    func patientPage(_ req: Request, input: AppointmentInput?, startText: String? = nil, errors: [FieldError], status: HTTPStatus? = nil,
+                     series: SeriesViews.Form = SeriesViews.Form()) async throws -> Response {
         let p = try req.requirePrincipal()
         let ctx = try req.requirePatient()
         let book = try await AppointmentActions.patientBook(on: req)
         let flash = (try? req.query.get(String.self, at: "booked")) == "1" ? "Visit booked." : nil
         let html = Layout.page(PageContext(req, title: "Appointments · \(book.patient.displayName)", flash: flash),
                                ScheduleViews.patientPage(book.patient, visits: book.visits, clinicians: book.clinicians, counters: book.counters, input: input, startText: startText, errors: errors,
-                                                         clinical: ctx.access >= .clinical, now: req.now, csrf: p.csrfToken))
-        return Layout.response(html, status: status ?? (errors.isEmpty ? .ok : .unprocessableEntity))
+                                                         clinical: ctx.access >= .clinical, now: req.now, plan: book.plan, series: series, csrf: p.csrfToken))
+        return Layout.response(html, status: status ?? (errors.isEmpty && series.errors.isEmpty ? .ok : .unprocessableEntity))
     }
 
     @Sendable func book(req: Request) async throws -> Response {
@@ -68,5 +69,20 @@ struct ScheduleController {
         }
         let next = form["next"].flatMap { Paths.isLocal($0) ? $0 : nil } ?? Paths.appointments(ctx.patientID)
         return req.redirect(to: next, redirectType: .normal)
+    }
+
+    @Sendable func bookSeries(req: Request) async throws -> Response {
+        let p = try req.requirePrincipal()
+        let form = FormFields(req)
+        let input = SeriesViews.input(form)
+        do {
+            let outcome = try await AppointmentActions.bookSeries(input, on: req)
+            let book = try await AppointmentActions.patientBook(on: req)
+            let html = Layout.page(PageContext(req, title: "Series booked · \(book.patient.displayName)"),
+                                   SeriesViews.report(book.patient, outcome, visit: outcome.booked.first?.appointment, csrf: p.csrfToken))
+            return Layout.response(html, status: .ok)
+        } catch let v as ValidationFailure {
+            return try await self.patientPage(req, input: nil, errors: [], series: SeriesViews.Form(fields: form, errors: v.errors))
+        }
     }
 }

@@ -54,6 +54,7 @@ enum Paths {
     static func newNote(_ patientID: UUID) -> String { self.notes(patientID) + "/new" }
     static func newNote(_ patientID: UUID, appointment: UUID) -> String { self.newNote(patientID) + "?appointment=\(appointment.uuidString.lowercased())" }
     static func appointments(_ patientID: UUID) -> String { self.patient(patientID) + "/appointments" }
+    static func appointmentSeries(_ patientID: UUID) -> String { self.patient(patientID) + "/appointment-series" }
     static func appointmentStatus(_ patientID: UUID, _ id: UUID) -> String { self.appointments(patientID) + "/\(id.uuidString.lowercased())/status" }
     static let schedule = "/schedule"
     static func schedule(day: CalendarDate, clinician: UUID?) -> String {

@@ -79,7 +79,7 @@ enum ScheduleViews {
 
     static func patientPage(_ patient: Patient, visits: [StoredAppointment], clinicians: [User], counters: [ReferralActions.Counter],
                             input: AppointmentInput?, startText: String? = nil, errors: [FieldError], clinical: Bool, now: Date,
-                            csrf: String?) -> Node<HTML.BodyContext> {
+                            plan: PlanOfCare? = nil, series: SeriesViews.Form = SeriesViews.Form(), csrf: String?) -> Node<HTML.BodyContext> {
         let upcoming = visits.filter { $0.appointment.end > now }
         let past = visits.filter { $0.appointment.end <= now }.reversed()
         let here = Paths.appointments(patient.id)
@@ -110,10 +110,11 @@ enum ScheduleViews {
             ),
             .section(
                 .id("book"), .h2(.text("Book a visit")),
-                ReferralViews.counters(counters, today: CalendarDate(now), patientID: patient.id, linked: clinical),
+                ReferralViews.counters(counters, today: ClinicTime.clock.date(of: now), patientID: patient.id, linked: clinical),
                 .if(clinicians.isEmpty, .p(.class("notice"), .text("The care team has no clinician yet: add one to the team before booking."))),
                 .if(!clinicians.isEmpty, Self.bookForm(patient.id, clinicians: clinicians, input: input, startText: startText, errors: errors, csrf: csrf))
             ),
+            .if(!clinicians.isEmpty, SeriesViews.section(patient.id, clinicians: clinicians, plan: plan, form: series, today: ClinicTime.clock.date(of: now), csrf: csrf)),
             .if(!past.isEmpty, .section(.id("past"), .h2(.text("Past visits")), table("past-visits", "Past visits (\(ClinicTime.clock.identifier))", Array(past))))
         )
     }
