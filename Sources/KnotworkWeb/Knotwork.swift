@@ -46,10 +46,11 @@ public enum Knotwork {
         do {
             registerCommands(app)
             try await configure(app, settings: settings)
-            // Only the server delivers mail; `migrate`, `user create` and the others leave the outbox alone.
+            // Only the server queues reminders and delivers mail; `migrate`, `user create` and the others leave the outbox alone.
             let command = args.dropFirst().first { !$0.hasPrefix("-") }
             if command == nil || command == "serve" {
                 app.lifecycle.use(OutboxWorker(interval: 5))
+                app.lifecycle.use(ReminderWorker(interval: 60))
             }
             if demo {
                 let seeded = try await DemoClinic.seedIfEmpty(app)

@@ -19,12 +19,15 @@ public struct ClinicSettings: Sendable, Equatable, Codable {
     public var reportNotice: ReportNoticeDetail
     /// The clinic's IANA time zone (issue 13): every time people type or read is local to it; instants stay UTC.
     public var timeZone: String
+    /// How many hours before a visit the patient is reminded by e-mail; 0 sends no reminders.
+    public var reminderHours: Int
 
     public init(progress: ProgressSettings = .standard, certification: CertificationPolicy = CertificationPolicy(required: true),
                 techniques: [Technique] = TechniqueCatalog.standard, retiredTechniques: [Technique] = [], counters: CounterSettings = .standard,
                 identity: ClinicIdentity = ClinicIdentity(), reportNotice: ReportNoticeDetail = .none,
-                timeZone: String = "UTC") {
+                timeZone: String = "UTC", reminderHours: Int = 0) {
         self.timeZone = timeZone
+        self.reminderHours = reminderHours
         self.progress = progress
         self.certification = certification
         self.techniques = techniques
@@ -34,7 +37,7 @@ public struct ClinicSettings: Sendable, Equatable, Codable {
         self.reportNotice = reportNotice
     }
 
-    enum CodingKeys: String, CodingKey { case progress, certification, techniques, retiredTechniques, counters, identity, reportNotice, timeZone }
+    enum CodingKeys: String, CodingKey { case progress, certification, techniques, retiredTechniques, counters, identity, reportNotice, timeZone, reminderHours }
 
     /// Versions saved before a setting existed read with its default.
     public init(from decoder: any Decoder) throws {
@@ -47,6 +50,7 @@ public struct ClinicSettings: Sendable, Equatable, Codable {
         self.identity = try c.decodeIfPresent(ClinicIdentity.self, forKey: .identity) ?? ClinicIdentity()
         self.reportNotice = try c.decodeIfPresent(ReportNoticeDetail.self, forKey: .reportNotice) ?? .none
         self.timeZone = try c.decodeIfPresent(String.self, forKey: .timeZone) ?? "UTC"
+        self.reminderHours = try c.decodeIfPresent(Int.self, forKey: .reminderHours) ?? 0
     }
 
     /// Issue 4's defaults: plateau over 4 sessions or 4 weeks, re-evaluation every 10 visits or 30 days, certification
@@ -92,11 +96,14 @@ public struct ClinicSettingsInput: Codable, Sendable, Equatable {
     public var reportNotice: String?
     /// An IANA zone name (`America/Chicago`).
     public var timeZone: String?
+    /// Hours before a visit to remind the patient; 0 turns reminders off.
+    public var reminderHours: Int?
 
     public init(plateauSessions: Int? = nil, plateauWeeks: Int? = nil, reEvaluationEveryVisits: Int? = nil, reEvaluationEveryDays: Int? = nil,
                 certificationRequired: Bool? = nil, techniques: [TechniqueInput]? = nil, alertVisitsLeft: Int? = nil, alertDaysToExpiry: Int? = nil, identity: ClinicIdentity? = nil, reportNotice: String? = nil,
-                timeZone: String? = nil) {
+                timeZone: String? = nil, reminderHours: Int? = nil) {
         self.timeZone = timeZone
+        self.reminderHours = reminderHours
         self.identity = identity
         self.reportNotice = reportNotice
         self.alertVisitsLeft = alertVisitsLeft
@@ -134,6 +141,11 @@ public struct ClinicSettingsInput: Codable, Sendable, Equatable {
         if let zone = self.timeZone.map({ Text.clean($0) }) {
             if ClinicClock(identifier: zone) != nil { next.timeZone = zone } else {
                 errors.append(FieldError("timeZone", "Use an IANA time-zone name such as America/Chicago (not an abbreviation like CST)."))
+            }
+        }
+        if let hours = self.reminderHours {
+            if (0...AppointmentReminder.maxHours).contains(hours) { next.reminderHours = hours } else {
+                errors.append(FieldError("reminderHours", "Remind 1 to \(AppointmentReminder.maxHours) hours before a visit, or 0 for no reminders."))
             }
         }
         if let identity = self.identity {

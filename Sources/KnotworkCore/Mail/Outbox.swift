@@ -16,6 +16,8 @@ public enum OutboxStatus: String, Sendable, Codable, CaseIterable {
     /// The server may have taken it: the connection ended after the message's final dot and before the server's
     /// answer. Never sent again by itself (that could deliver it twice); an administrator decides.
     case uncertain
+    /// Taken back before it was sent, because it is no longer true (a reminder of a cancelled visit).
+    case withdrawn
 
     public var label: String {
         switch self {
@@ -24,6 +26,7 @@ public enum OutboxStatus: String, Sendable, Codable, CaseIterable {
         case .sent: "Sent"
         case .failed: "Failed"
         case .uncertain: "Uncertain (check with the recipient)"
+        case .withdrawn: "Withdrawn (no longer needed)"
         }
     }
 }

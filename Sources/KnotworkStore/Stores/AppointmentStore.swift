@@ -178,4 +178,56 @@ public struct AppointmentStore: Sendable {
             .where("note_id", .equal, noteID)
             .run()
     }
+
+    // MARK: reminders
+
+    public struct ReminderCandidate: Sendable, Equatable {
+        public var id: UUID
+        public var patientID: UUID
+        public var start: Date
+        public var email: String
+    }
+
+    struct ReminderRow: Decodable {
+        var id: UUID
+        var patient_id: UUID
+        var starts_at: Date
+        var email: String
+    }
+
+    /// Booked visits starting after `from` and by `to` whose patient has an e-mail address and no reminder yet.
+    public func dueForReminder(from: Date, to: Date, limit: Int = 200) async throws -> [ReminderCandidate] {
+        try await self.database.sql.select()
+            .columns(SQLColumn("id", table: "a"), SQLColumn("patient_id", table: "a"), SQLColumn("starts_at", table: "a"), SQLColumn("email", table: "p"))
+            .from(SQLAlias(SQLIdentifier(Self.table), as: SQLIdentifier("a")))
+            .join(SQLAlias(SQLIdentifier(PatientModel.schema), as: SQLIdentifier("p")), on: SQLColumn("id", table: "p"), .equal, SQLColumn("patient_id", table: "a"))
+            .where(SQLColumn("status", table: "a"), .equal, SQLBind(AppointmentStatus.booked.rawValue))
+            .where(SQLColumn("starts_at", table: "a"), .greaterThan, SQLBind(from))
+            .where(SQLColumn("starts_at", table: "a"), .lessThanOrEqual, SQLBind(to))
+            .where(SQLColumn("reminder_message_id", table: "a"), .is, SQLLiteral.null)
+            .where(SQLColumn("email", table: "p"), .isNot, SQLLiteral.null)
+            .where(SQLColumn("active", table: "p"), .equal, SQLLiteral.boolean(true))
+            .orderBy(SQLColumn("starts_at", table: "a")).limit(limit)
+            .all(decoding: ReminderRow.self)
+            .map { ReminderCandidate(id: $0.id, patientID: $0.patient_id, start: $0.starts_at, email: $0.email) }
+    }
+
+    /// Marks the visit reminded by `message` if it is still booked and not reminded: true for exactly one caller, so two
+    /// instances (or a restart) never queue a visit's reminder twice.
+    public func claimReminder(_ id: UUID, message: UUID) async throws -> Bool {
+        try await !self.database.sql.update(Self.table).set("reminder_message_id", to: SQLBind(message))
+            .where("id", .equal, id).where("reminder_message_id", .is, SQLLiteral.null)
+            .where("status", .equal, AppointmentStatus.booked.rawValue)
+            .returning("id").all().isEmpty
+    }
+
+    /// Takes back the visit's reminder (when it is cancelled): the message to withdraw, if one was queued.
+    public func releaseReminder(_ id: UUID) async throws -> UUID? {
+        struct R: Decodable { var reminder_message_id: UUID? }
+        let message = try await self.database.sql.select().column("reminder_message_id").from(Self.table).where("id", .equal, id)
+            .first(decoding: R.self)?.reminder_message_id
+        guard let message else { return nil }
+        try await self.database.sql.update(Self.table).set("reminder_message_id", to: SQLLiteral.null).where("id", .equal, id).run()
+        return message
+    }
 }

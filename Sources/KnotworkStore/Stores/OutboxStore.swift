@@ -137,6 +137,15 @@ public struct OutboxStore: Sendable {
             .returning("id").all().isEmpty
     }
 
+    /// Takes back a message that is still waiting (not held by a worker): true if it will now never be sent.
+    public func withdraw(_ id: UUID, reason: String, at now: Date) async throws -> Bool {
+        try await !self.database.sql.update(Self.table)
+            .set("status", to: OutboxStatus.withdrawn.rawValue).set("next_attempt_at", to: SQLLiteral.null).set("last_error", to: reason)
+            .set("updated_at", to: now)
+            .where("id", .equal, id).where("status", .equal, OutboxStatus.pending.rawValue)
+            .returning("id").all().isEmpty
+    }
+
     public func message(_ id: UUID) async throws -> OutboxMessage? {
         let uuids = UUIDColumns(self.database)
         guard let row = try await self.database.sql.select().columns(Self.columns).from(Self.table).where("id", .equal, id).first() else {

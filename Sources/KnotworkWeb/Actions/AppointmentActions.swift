@@ -49,7 +49,9 @@ enum AppointmentActions {
                 let a = visit.appointment
                 try a.refusingOverlap(with: try await store.holdingTime(clinicianID: a.clinicianID, from: a.start, to: a.end, excluding: id), clock: req.clinicClock)
             }
-            return try await Self.mapStoreError { try await store.move(id, of: ctx.patientID, to: status, reason: reason, at: now) }
+            let moved = try await Self.mapStoreError { try await store.move(id, of: ctx.patientID, to: status, reason: reason, at: now) }
+            if !status.holdsTime { try await ReminderQueue.withdraw(id, on: db, at: now) }
+            return moved
         }
     }
 

@@ -129,6 +129,7 @@ extension API {
         var identity: ClinicIdentity
         var reportNotice: String
         var timeZone: String
+        var reminderHours: Int
 
         init(_ v: ClinicSettingsStore.Version?) {
             let s = v?.settings ?? .standard
@@ -147,6 +148,7 @@ extension API {
             self.identity = s.identity
             self.reportNotice = s.reportNotice.rawValue
             self.timeZone = s.timeZone
+            self.reminderHours = s.reminderHours
         }
     }
 

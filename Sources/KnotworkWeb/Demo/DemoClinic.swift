@@ -110,6 +110,7 @@ public enum DemoClinic {
         var current = try await settings.current()
         current.identity = identity
         current.timeZone = Self.clock.identifier
+        current.reminderHours = 24
         _ = try await settings.save(current, by: Recorder(userID: admin.id, name: admin.displayName), at: now)
         let profiles: [(String, ClinicianProfile)] = [
             ("ana.lmt", ClinicianProfile(credentials: "BCTMB", npi: "1987654328", signatureBlock: ["OR LMT 00001 (demo)"])),

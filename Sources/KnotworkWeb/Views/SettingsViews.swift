@@ -67,7 +67,10 @@ enum SettingsViews {
                     hint: "For example America/Chicago, America/New_York, America/Los_Angeles, or UTC.", list: "time-zones"),
             .element(named: "datalist", nodes: [.attribute(named: "id", value: "time-zones"), .forEach(["UTC"] + zones) { zone in
                 .element(named: "option", nodes: [.attribute(named: "value", value: esc(zone))])
-            }])
+            }]),
+            V.input("reminderHours", "reminderHours", "E-mail reminders, hours before a visit", value: f?["reminderHours"] ?? String(s.reminderHours), errors: errors,
+                    type: .number, hint: "0 sends none. A reminder says only when and where, never why; it is withdrawn if the visit is cancelled before it is sent.",
+                    min: "0", max: "\(AppointmentReminder.maxHours)")
         )
         let certification: Node<HTML.FormContext> = .fieldset(
             legend("Certification"),
@@ -128,6 +131,7 @@ enum SettingsViews {
         let days = AssessmentForms.int(f, "reEvaluationEveryDays", field: "reEvaluationEveryDays", errors: &errors)
         let alertVisits = AssessmentForms.int(f, "alertVisitsLeft", field: "alertVisitsLeft", errors: &errors)
         let alertDays = AssessmentForms.int(f, "alertDaysToExpiry", field: "alertDaysToExpiry", errors: &errors)
+        let reminderHours = AssessmentForms.int(f, "reminderHours", field: "reminderHours", errors: &errors)
         guard errors.isEmpty else { throw ValidationFailure(errors) }
         var techniques: [ClinicSettingsInput.TechniqueInput] = []
         var rowOf: [Int] = []
@@ -145,7 +149,7 @@ enum SettingsViews {
                                                             addressLine2: f["identity.addressLine2"], city: f["identity.city"], state: f["identity.state"],
                                                             postalCode: f["identity.postalCode"], phone: f["identity.phone"], fax: f["identity.fax"],
                                                             npi: f["identity.npi"], taxID: f["identity.taxID"]),
-                                   reportNotice: f["reportNotice"], timeZone: f["timeZone"]), rowOf)
+                                   reportNotice: f["reportNotice"], timeZone: f["timeZone"], reminderHours: reminderHours), rowOf)
     }
 
     /// Core names the k-th technique given; the page names the row it was typed in.

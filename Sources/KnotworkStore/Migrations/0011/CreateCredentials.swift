@@ -3,7 +3,8 @@ import Foundation
 import SQLKit
 
 // Release 0011: clinicians' licenses and national certifications, their continuing-education log, the
-// administrator's time-limited exceptions to the license gate, and the series a booked visit belongs to. Dates are local calendar dates (YYYY-MM-DD text, which
+// administrator's time-limited exceptions to the license gate, the series a booked visit belongs to and the e-mail
+// reminder queued for it. Dates are local calendar dates (YYYY-MM-DD text, which
 // sorts); the rest of a license or course is its JSON body. Never edit once released; add a new migration instead.
 
 struct CreateCredentials: AsyncMigration {
@@ -43,12 +44,14 @@ struct CreateCredentials: AsyncMigration {
             .create()
         try await database.sql.raw("CREATE INDEX license_overrides_user ON license_overrides (user_id, ends_on)").run()
         try await database.schema("appointments").field("series_id", .uuid).update()
+        try await database.schema("appointments").field("reminder_message_id", .uuid).update()
         try await database.sql.raw("CREATE INDEX appointments_series ON appointments (series_id)").run()
     }
 
     func revert(on database: any Database) async throws {
         try await database.sql.raw("DROP INDEX appointments_series").run()
         try await database.schema("appointments").deleteField("series_id").update()
+        try await database.schema("appointments").deleteField("reminder_message_id").update()
         for table in ["license_overrides", "ce_courses", "licenses"] { try await database.schema(table).delete() }
     }
 }
