@@ -49,8 +49,8 @@ public enum Knotwork {
             // Only the server queues reminders and delivers mail; `migrate`, `user create` and the others leave the outbox alone.
             let command = args.dropFirst().first { !$0.hasPrefix("-") }
             if command == nil || command == "serve" {
-                app.lifecycle.use(OutboxWorker(interval: 5))
-                app.lifecycle.use(ReminderWorker(interval: 60))
+                app.lifecycle.use(PeriodicWorker.outbox(interval: 5))
+                app.lifecycle.use(PeriodicWorker.reminders(interval: 60))
             }
             if demo {
                 let seeded = try await DemoClinic.seedIfEmpty(app)

@@ -140,6 +140,16 @@ public enum DemoClinic {
                                                                               reason: v.reason),
                                                                   patientID: patient.id, by: Recorder(userID: booker.id, name: booker.displayName), at: now)
         }
+        // A twice-weekly series as the series form books it (Monday and Wednesday at 14:00 for six weeks from tomorrow).
+        if let patient = try await store.find(recordNumber: "KW-000004"), let ben = users["ben.lmt"], let booker = users["fran.desk"] {
+            let series = VisitSeries(firstDay: today.adding(days: 1), weekdays: [.monday, .wednesday], hour: 14, minute: 0, weeks: 6)
+            let id = UUID()
+            for case .at(_, let start) in PlacedOccurrence.place(series, on: Self.clock) {
+                _ = try await AppointmentStore(database: app.db).book(Appointment(clinicianID: ben.id, start: start, minutes: 60, kind: .session,
+                                                                                  reason: "Shoulder, twice weekly"),
+                                                                      patientID: patient.id, series: id, by: Recorder(userID: booker.id, name: booker.displayName), at: now)
+            }
+        }
     }
 
     /// KW-000001's referral from max.md about to run out (3 visits left, expiring in 5 days) and a payer authorization

@@ -4,7 +4,6 @@ import KnotworkCore
 import KnotworkStore
 import Logging
 import Metrics
-import NIOConcurrencyHelpers
 import Vapor
 
 /// Delivers the outbox's due messages, one connection each. Any number of these may run at once, in one process or in
@@ -61,38 +60,20 @@ struct OutboxDelivery: Sendable {
     }
 }
 
-/// Runs `OutboxDelivery` every few seconds while `knotwork serve` runs, and lets the attempt under way finish on
-/// shutdown.
-final class OutboxWorker: LifecycleHandler {
-    let interval: TimeInterval
-    private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
-
-    init(interval: TimeInterval) {
-        self.interval = interval
-    }
-
-    func didBootAsync(_ app: Application) async throws {
-        guard let smtp = app.knotwork.settings.smtp else {
-            app.logger.notice("outbox: no mail relay configured (KNOTWORK_SMTP_HOST); e-mail waits in the outbox")
-            return
-        }
-        let delivery = OutboxDelivery(database: app.db, client: SMTPClient(settings: smtp, group: app.eventLoopGroup), worker: OutboxDelivery.workerName(),
-                                      clock: app.knotwork.clock, policy: .standard, gate: app.knotwork.writeGate, logger: app.logger)
-        app.logger.notice("outbox: delivering through \(smtp.host):\(smtp.port) (\(smtp.security.rawValue)) as \(delivery.worker)")
-        let interval = self.interval
-        self.task.withLockedValue {
-            $0 = Task {
-                while !Task.isCancelled {
-                    do { try await delivery.deliverDue() } catch { delivery.logger.error("outbox: \(error)") }
-                    try? await Task.sleep(for: .seconds(interval))
-                }
+extension PeriodicWorker {
+    /// Delivers the outbox every `interval` seconds, when a mail relay is configured.
+    static func outbox(interval: TimeInterval) -> PeriodicWorker {
+        PeriodicWorker(interval: interval) { app in
+            guard let smtp = app.knotwork.settings.smtp else {
+                app.logger.notice("outbox: no mail relay configured (KNOTWORK_SMTP_HOST); e-mail waits in the outbox")
+                return nil
+            }
+            let delivery = OutboxDelivery(database: app.db, client: SMTPClient(settings: smtp, group: app.eventLoopGroup), worker: OutboxDelivery.workerName(),
+                                          clock: app.knotwork.clock, policy: .standard, gate: app.knotwork.writeGate, logger: app.logger)
+            app.logger.notice("outbox: delivering through \(smtp.host):\(smtp.port) (\(smtp.security.rawValue)) as \(delivery.worker)")
+            return {
+                do { try await delivery.deliverDue() } catch { delivery.logger.error("outbox: \(error)") }
             }
         }
-    }
-
-    func shutdownAsync(_ app: Application) async {
-        let task = self.task.withLockedValue { t in defer { t = nil }; return t }
-        task?.cancel()
-        await task?.value
     }
 }

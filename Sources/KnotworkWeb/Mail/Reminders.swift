@@ -3,7 +3,6 @@ import Foundation
 import KnotworkCore
 import KnotworkStore
 import Logging
-import NIOConcurrencyHelpers
 import Vapor
 
 /// Queues the e-mail reminders of visits due within the clinic's reminder window (issue 13 §6). Each reminder is queued
@@ -62,37 +61,20 @@ struct ReminderQueue: Sendable {
     }
 }
 
-/// Runs `ReminderQueue` every minute while `knotwork serve` runs.
-final class ReminderWorker: LifecycleHandler {
-    let interval: TimeInterval
-    private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
-
-    init(interval: TimeInterval) {
-        self.interval = interval
-    }
-
-    func didBootAsync(_ app: Application) async throws {
-        let queue = ReminderQueue(database: app.db, clock: app.knotwork.clock, gate: app.knotwork.writeGate,
-                                  domain: app.knotwork.settings.smtp?.domain ?? "knotwork.localhost", logger: app.logger)
-        let interval = self.interval
-        self.task.withLockedValue {
-            $0 = Task {
-                while !Task.isCancelled {
-                    do {
-                        let queued = try await queue.queueDue()
-                        if !queued.isEmpty { queue.logger.info("reminders: queued \(queued.count)") }
-                    } catch {
-                        queue.logger.error("reminders: \(error)")
-                    }
-                    try? await Task.sleep(for: .seconds(interval))
+extension PeriodicWorker {
+    /// Queues the due reminders every `interval` seconds.
+    static func reminders(interval: TimeInterval) -> PeriodicWorker {
+        PeriodicWorker(interval: interval) { app in
+            let queue = ReminderQueue(database: app.db, clock: app.knotwork.clock, gate: app.knotwork.writeGate,
+                                      domain: app.knotwork.settings.smtp?.domain ?? "knotwork.localhost", logger: app.logger)
+            return {
+                do {
+                    let queued = try await queue.queueDue()
+                    if !queued.isEmpty { queue.logger.info("reminders: queued \(queued.count)") }
+                } catch {
+                    queue.logger.error("reminders: \(error)")
                 }
             }
         }
-    }
-
-    func shutdownAsync(_ app: Application) async {
-        let task = self.task.withLockedValue { t in defer { t = nil }; return t }
-        task?.cancel()
-        await task?.value
     }
 }
