@@ -68,7 +68,8 @@ import VaporTesting
                         case .parameter("ruleKey"): return "matrix-rule"
                         case .parameter("userID"): return clinic.user("bea.bh").id.uuidString
                         case .parameter("tokenID"), .parameter("templateID"), .parameter("messageID"), .parameter("deliveryID"), .parameter("taskID"),
-                             .parameter("threadID"): return UUID().uuidString
+                             .parameter("threadID"), .parameter("feedID"): return UUID().uuidString
+                        case .parameter("feed"): return "made-up-feed.ics"
                         case .parameter("file"): return "app.css"
                         default: return component.description
                         }
@@ -87,9 +88,10 @@ import VaporTesting
                         #expect(res.status != .internalServerError)
                     } else if (route.description.contains("tokens/:tokenID") || route.description.contains(":templateID")
                                 || route.description.contains(":messageID") || route.description.contains(":deliveryID")
-                                || route.description.contains(":taskID") || route.description.contains(":threadID")) && expectAllowed {
-                        // Revoking a token (retiring a template, retrying a message) that does not exist is "not found" even for
-                        // its would-be owner.
+                                || route.description.contains(":taskID") || route.description.contains(":threadID")
+                                || route.description.contains(":feed")) && expectAllowed {
+                        // Revoking a token (retiring a template, retrying a message, reading or revoking a calendar feed) that
+                        // does not exist is "not found" even for its would-be owner.
                         #expect(res.status == .notFound)
                     } else if route.description.contains("precautions/:precautionID") && expectAllowed {
                         // The empty body's missing reason is reported before the (made-up) precaution is looked up.

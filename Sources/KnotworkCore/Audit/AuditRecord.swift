@@ -72,6 +72,9 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case licenseSave = "license.save"
     case ceCourseAdd = "ce_course.add"
     case licenseException = "license.exception"
+    case calendarFeedCreate = "calendar_feed.create"
+    case calendarFeedRevoke = "calendar_feed.revoke"
+    case calendarFeedRead = "calendar_feed.read"
 }
 
 public enum AuditOutcome: String, Codable, Sendable, CaseIterable {

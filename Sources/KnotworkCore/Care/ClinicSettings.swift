@@ -21,13 +21,16 @@ public struct ClinicSettings: Sendable, Equatable, Codable {
     public var timeZone: String
     /// How many hours before a visit the patient is reminded by e-mail; 0 sends no reminders.
     public var reminderHours: Int
+    /// Whether clinicians' calendar feeds show the patient's initials (otherwise only "Visit").
+    public var feedShowsInitials: Bool
 
     public init(progress: ProgressSettings = .standard, certification: CertificationPolicy = CertificationPolicy(required: true),
                 techniques: [Technique] = TechniqueCatalog.standard, retiredTechniques: [Technique] = [], counters: CounterSettings = .standard,
                 identity: ClinicIdentity = ClinicIdentity(), reportNotice: ReportNoticeDetail = .none,
-                timeZone: String = "UTC", reminderHours: Int = 0) {
+                timeZone: String = "UTC", reminderHours: Int = 0, feedShowsInitials: Bool = true) {
         self.timeZone = timeZone
         self.reminderHours = reminderHours
+        self.feedShowsInitials = feedShowsInitials
         self.progress = progress
         self.certification = certification
         self.techniques = techniques
@@ -37,7 +40,7 @@ public struct ClinicSettings: Sendable, Equatable, Codable {
         self.reportNotice = reportNotice
     }
 
-    enum CodingKeys: String, CodingKey { case progress, certification, techniques, retiredTechniques, counters, identity, reportNotice, timeZone, reminderHours }
+    enum CodingKeys: String, CodingKey { case progress, certification, techniques, retiredTechniques, counters, identity, reportNotice, timeZone, reminderHours, feedShowsInitials }
 
     /// Versions saved before a setting existed read with its default.
     public init(from decoder: any Decoder) throws {
@@ -51,6 +54,7 @@ public struct ClinicSettings: Sendable, Equatable, Codable {
         self.reportNotice = try c.decodeIfPresent(ReportNoticeDetail.self, forKey: .reportNotice) ?? .none
         self.timeZone = try c.decodeIfPresent(String.self, forKey: .timeZone) ?? "UTC"
         self.reminderHours = try c.decodeIfPresent(Int.self, forKey: .reminderHours) ?? 0
+        self.feedShowsInitials = try c.decodeIfPresent(Bool.self, forKey: .feedShowsInitials) ?? true
     }
 
     /// Issue 4's defaults: plateau over 4 sessions or 4 weeks, re-evaluation every 10 visits or 30 days, certification
@@ -98,12 +102,14 @@ public struct ClinicSettingsInput: Codable, Sendable, Equatable {
     public var timeZone: String?
     /// Hours before a visit to remind the patient; 0 turns reminders off.
     public var reminderHours: Int?
+    public var feedShowsInitials: Bool?
 
     public init(plateauSessions: Int? = nil, plateauWeeks: Int? = nil, reEvaluationEveryVisits: Int? = nil, reEvaluationEveryDays: Int? = nil,
                 certificationRequired: Bool? = nil, techniques: [TechniqueInput]? = nil, alertVisitsLeft: Int? = nil, alertDaysToExpiry: Int? = nil, identity: ClinicIdentity? = nil, reportNotice: String? = nil,
-                timeZone: String? = nil, reminderHours: Int? = nil) {
+                timeZone: String? = nil, reminderHours: Int? = nil, feedShowsInitials: Bool? = nil) {
         self.timeZone = timeZone
         self.reminderHours = reminderHours
+        self.feedShowsInitials = feedShowsInitials
         self.identity = identity
         self.reportNotice = reportNotice
         self.alertVisitsLeft = alertVisitsLeft
@@ -143,6 +149,7 @@ public struct ClinicSettingsInput: Codable, Sendable, Equatable {
                 errors.append(FieldError("timeZone", "Use an IANA time-zone name such as America/Chicago (not an abbreviation like CST)."))
             }
         }
+        if let shows = self.feedShowsInitials { next.feedShowsInitials = shows }
         if let hours = self.reminderHours {
             if (0...AppointmentReminder.maxHours).contains(hours) { next.reminderHours = hours } else {
                 errors.append(FieldError("reminderHours", "Remind 1 to \(AppointmentReminder.maxHours) hours before a visit, or 0 for no reminders."))

@@ -135,7 +135,7 @@ public struct AppointmentStore: Sendable {
     }
 
     /// The visits starting in [from, to), by time, for one clinician or all.
-    public func schedule(from: Date, to: Date, clinicianID: UUID?, viewer: Viewer) async throws -> [StoredAppointment] {
+    public func schedule(from: Date, to: Date, clinicianID: UUID?, viewer: Viewer, limit: Int = 500) async throws -> [StoredAppointment] {
         var q = self.select()
             .where(SQLColumn("starts_at", table: "a"), .greaterThanOrEqual, SQLBind(from))
             .where(SQLColumn("starts_at", table: "a"), .lessThan, SQLBind(to))
@@ -145,7 +145,7 @@ public struct AppointmentStore: Sendable {
             q = q.where(onTeam)
         }
         return try await q.orderBy(SQLColumn("starts_at", table: "a")).orderBy(SQLColumn("display_name", table: "u"))
-            .limit(500).all(decoding: Row.self).map(\.stored)
+            .limit(limit).all(decoding: Row.self).map(\.stored)
     }
 
     /// Moves the status (arrival, cancellation, no-show, back to booked); the caller has validated the move.

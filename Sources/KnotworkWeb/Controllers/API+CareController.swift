@@ -130,6 +130,7 @@ extension API {
         var reportNotice: String
         var timeZone: String
         var reminderHours: Int
+        var feedShowsInitials: Bool
 
         init(_ v: ClinicSettingsStore.Version?) {
             let s = v?.settings ?? .standard
@@ -149,6 +150,7 @@ extension API {
             self.reportNotice = s.reportNotice.rawValue
             self.timeZone = s.timeZone
             self.reminderHours = s.reminderHours
+            self.feedShowsInitials = s.feedShowsInitials
         }
     }
 

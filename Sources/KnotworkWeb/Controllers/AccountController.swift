@@ -11,9 +11,10 @@ struct AccountController {
     }
 
     func page(_ req: Request, newToken: String?, errors: [FieldError], status: HTTPStatus, flash: String? = nil,
-              form: ProfileForm? = nil) async throws -> Response {
+              form: ProfileForm? = nil, newFeedURL: String? = nil) async throws -> Response {
         let p = try req.requirePrincipal()
         let tokens = try await req.tokens.list(userID: p.user.id)
+        let feeds = p.user.role.isClinician ? try await CalendarFeedActions.feeds(on: req) : []
         let profile = try await ClinicianProfileStore(database: req.db).current(p.user.id)
         let html = Layout.page(
             PageContext(req, title: "My account", flash: flash),
@@ -48,6 +49,7 @@ struct AccountController {
             ),
             .if(p.user.role.isClinician, Self.profileSection(profile, errors: errors, form: form, csrf: p.csrfToken)),
             .if(p.user.role.isClinician, .p(.a(.id("credentials-link"), .href(Paths.myCredentials), .text("My licenses and continuing education")))),
+            .if(p.user.role.isClinician, FeedViews.section(feeds, newURL: newFeedURL, csrf: p.csrfToken)),
             .section(
                 .id("change-password"),
                 .h2(.text("Change password")),

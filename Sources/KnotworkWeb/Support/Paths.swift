@@ -18,6 +18,10 @@ enum Paths {
     static let myLicenses = "/account/credentials/licenses"
     static let myCourses = "/account/credentials/courses"
     static let adminCompliance = "/admin/compliance"
+    static let accountFeeds = "/account/calendar-feeds"
+    static func revokeFeed(_ id: UUID) -> String { "/account/calendar-feeds/\(id.uuidString.lowercased())/revoke" }
+    /// A feed's address: the secret is the whole credential, so it is never logged with the query string.
+    static func calendarFeed(_ token: String) -> String { "/calendar-feeds/\(token).ics" }
     static func adminLicenses(_ userID: UUID) -> String { "/admin/compliance/\(userID.uuidString.lowercased())/licenses" }
     static func adminLicenseException(_ userID: UUID) -> String { "/admin/compliance/\(userID.uuidString.lowercased())/exceptions" }
     static let adminAudit = "/admin/audit"

@@ -70,7 +70,9 @@ enum SettingsViews {
             }]),
             V.input("reminderHours", "reminderHours", "E-mail reminders, hours before a visit", value: f?["reminderHours"] ?? String(s.reminderHours), errors: errors,
                     type: .number, hint: "0 sends none. A reminder says only when and where, never why; it is withdrawn if the visit is cancelled before it is sent.",
-                    min: "0", max: "\(AppointmentReminder.maxHours)")
+                    min: "0", max: "\(AppointmentReminder.maxHours)"),
+            V.checkbox("feedShowsInitials", "feedShowsInitials", "Clinicians' calendar feeds show the patient's initials (otherwise only \"Visit\")",
+                       checked: f.map { $0.flag("feedShowsInitials") } ?? s.feedShowsInitials)
         )
         let certification: Node<HTML.FormContext> = .fieldset(
             legend("Certification"),
@@ -149,7 +151,8 @@ enum SettingsViews {
                                                             addressLine2: f["identity.addressLine2"], city: f["identity.city"], state: f["identity.state"],
                                                             postalCode: f["identity.postalCode"], phone: f["identity.phone"], fax: f["identity.fax"],
                                                             npi: f["identity.npi"], taxID: f["identity.taxID"]),
-                                   reportNotice: f["reportNotice"], timeZone: f["timeZone"], reminderHours: reminderHours), rowOf)
+                                   reportNotice: f["reportNotice"], timeZone: f["timeZone"], reminderHours: reminderHours,
+                                   feedShowsInitials: f.flag("feedShowsInitials")), rowOf)
     }
 
     /// Core names the k-th technique given; the page names the row it was typed in.

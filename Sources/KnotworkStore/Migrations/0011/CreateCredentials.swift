@@ -4,7 +4,7 @@ import SQLKit
 
 // Release 0011: clinicians' licenses and national certifications, their continuing-education log, the
 // administrator's time-limited exceptions to the license gate, the series a booked visit belongs to and the e-mail
-// reminder queued for it. Dates are local calendar dates (YYYY-MM-DD text, which
+// reminder queued for it, and clinicians' calendar feeds (their secret URLs kept only as SHA-256 hashes). Dates are local calendar dates (YYYY-MM-DD text, which
 // sorts); the rest of a license or course is its JSON body. Never edit once released; add a new migration instead.
 
 struct CreateCredentials: AsyncMigration {
@@ -46,9 +46,18 @@ struct CreateCredentials: AsyncMigration {
         try await database.schema("appointments").field("series_id", .uuid).update()
         try await database.schema("appointments").field("reminder_message_id", .uuid).update()
         try await database.sql.raw("CREATE INDEX appointments_series ON appointments (series_id)").run()
+        try await database.schema("calendar_feeds")
+            .id()
+            .field("token_hash", .string, .required)
+            .field("clinician_id", .uuid, .required, .references(UserModel.schema, "id"))
+            .field("created_at", .datetime, .required)
+            .field("revoked_at", .datetime)
+            .unique(on: "token_hash")
+            .create()
     }
 
     func revert(on database: any Database) async throws {
+        try await database.schema("calendar_feeds").delete()
         try await database.sql.raw("DROP INDEX appointments_series").run()
         try await database.schema("appointments").deleteField("series_id").update()
         try await database.schema("appointments").deleteField("reminder_message_id").update()
