@@ -23,6 +23,14 @@
 #   worklist     GET /tasks as wendy.lmt (issue 11: `knotwork seed --worklist`: a therapist with 300 patients,
 #                50 open tasks and 20 progress reports due; goal: p99 at most BENCH_GOAL_WORKLIST_P99_MS [25] on
 #                SQLite at 2 connections)
+#   day          GET /api/v1/schedule?clinician=all&day=D as fran.desk (issue 13: `knotwork seed --book`: 20 licensed
+#                clinicians with two years of visits, about 100,000; D a weekday a week back, 200 visits)
+#   day-html     GET /schedule?clinician=all&day=D as fran.desk (the same day as the page)
+#                goal: p99 at most BENCH_GOAL_DAY_P99_MS [20] for both on SQLite at 2 connections
+# Then booking series (issue 13): bench/series.py posts BENCH_SERIES [240] 24-visit series (twice a week for 12
+# weeks, each occurrence checked for the license, the clinician's other visits and the referral counters) from 2
+# connections, each for another book clinician, hour and weekdays so that all 24 are booked; goal: p99 at most
+# BENCH_GOAL_SERIES_P99_MS [50] on SQLite.
 # The assess-* endpoints read RECORD's newest assessment, which is compared with the baseline and
 # the previous one: they measure a chart read against a long history (issue 3's goal: p99 at most
 # 30 ms on SQLite at 2 connections).
@@ -69,7 +77,12 @@ CONNECTIONS="${BENCH_CONNECTIONS:-2 8}"
 DURATION="${BENCH_DURATION:-10s}"
 PORT="${BENCH_PORT:-8281}"
 THREADS=2
-ENDPOINTS=(healthz search json html me assess-html assess-json chart progress worklist)
+ENDPOINTS=(healthz search json html me assess-html assess-json chart progress worklist day day-html)
+GOAL_DAY_P99_MS="${BENCH_GOAL_DAY_P99_MS:-20}"
+GOAL_SERIES_P99_MS="${BENCH_GOAL_SERIES_P99_MS:-50}"
+SERIES_N="${BENCH_SERIES:-240}"
+# A weekday a week back (the seeded book has ten visits a weekday for each of its 20 clinicians).
+BOOK_DAY="$(python3 -c 'import datetime as d; t = d.date.today() - d.timedelta(days=7); print(t - d.timedelta(days=max(0, t.weekday() - 4)))')"
 GOAL_WORKLIST_P99_MS="${BENCH_GOAL_WORKLIST_P99_MS:-25}"
 HISTORY="${BENCH_HISTORY:-KW-000002}"
 EPISODE="${BENCH_EPISODE:-KW-000005}"   # issue 4: 2 years, plan with 5 goals, 100 signed notes x 10 measures
@@ -141,6 +154,8 @@ run_wrk() {
         chart) paths="$TMP/paths-chart.txt" ;;
         progress) paths="$TMP/paths-progress.txt" ;;
         worklist) url="$BASE/tasks"; auth=(-H "Authorization: Bearer $WORKLIST_TOKEN") ;;
+        day) url="$BASE/api/v1/schedule?clinician=all&day=$BOOK_DAY"; auth=(-H "Authorization: Bearer $DESK_TOKEN") ;;
+        day-html) url="$BASE/schedule?clinician=all&day=$BOOK_DAY"; auth=(-H "Authorization: Bearer $DESK_TOKEN") ;;
     esac
     [[ -n "$paths" ]] && url="$BASE$(head -n 1 "$paths")"
     local out line
@@ -208,6 +223,14 @@ bench_backend() {
         kw_die "seed --worklist failed"
     fi
     echo "data: wendy.lmt's worklist (300 patients, 50 open tasks, 20 progress reports due) seeded in $((SECONDS - t0))s"
+    kw_log "seeding: knotwork seed --book"
+    t0=$SECONDS
+    if ! env "${envs[@]}" "$KW_BIN" seed --book >"$TMP/seed-book.log" 2>&1 </dev/null; then
+        tail -n 40 "$TMP/seed-book.log" >&2
+        kw_die "seed --book failed"
+    fi
+    echo "data: the appointment book: $(tail -n 1 "$TMP/seed-book.log") in $((SECONDS - t0))s;" \
+        "appointments in all: $(db_sql "$backend" "$db" "SELECT COUNT(*) FROM appointments" || echo '?'); the day measured: $BOOK_DAY"
 
     local size
     if [[ "$backend" == sqlite ]]; then
@@ -225,6 +248,7 @@ bench_backend() {
     kw_wait_healthy "$BASE" "$SERVER_PID" "$TMP/server.log" 600
     TOKEN="$(kw_create_token "$db" ana.lmt "bench-$backend")"
     WORKLIST_TOKEN="$(kw_create_token "$db" wendy.lmt "bench-worklist-$backend")"
+    DESK_TOKEN="$(kw_create_token "$db" fran.desk "bench-desk-$backend")"
 
     # shellcheck disable=SC2086
     python3 "$BENCH_DIR/discover.py" "$BASE" "$TOKEN" "$TMP" ${BENCH_PREFIXES:-}
@@ -257,9 +281,12 @@ bench_backend() {
             chart) path="$(head -n 1 "$TMP/paths-chart.txt")" ;;
             progress) path="$(head -n 1 "$TMP/paths-progress.txt")" ;;
             worklist) path=/tasks ;;
+            day) path="/api/v1/schedule?clinician=all&day=$BOOK_DAY" ;;
+            day-html) path="/schedule?clinician=all&day=$BOOK_DAY" ;;
         esac
         local token="$TOKEN"
         [[ "$ep" == worklist ]] && token="$WORKLIST_TOKEN"
+        [[ "$ep" == day || "$ep" == day-html ]] && token="$DESK_TOKEN"
         code="$(curl -s -o "$TMP/check.out" -w '%{http_code}' --max-time 30 \
             -H "Authorization: Bearer $token" "$BASE$path" || true)"
         echo "check: GET $path -> $code ($(wc -c <"$TMP/check.out") bytes)"
@@ -276,6 +303,9 @@ bench_backend() {
 
     if ((SIGN_NOTES > 0)); then
         sign_bench "$backend" "$db"
+    fi
+    if ((SERIES_N > 0)); then
+        series_bench "$backend" "$db"
     fi
 
     local hwm rss
@@ -385,6 +415,22 @@ sign_bench() {
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$backend" "$verdict" "$ok" "$new_notes" "$conflicts" "$((other + errors))" >>"$SIGNINFO"
 }
 
+# series_bench BACKEND DATABASE_URL: issue 13's series booking (bench/series.py), checked against the database.
+series_bench() {
+    local backend="$1" db="$2" pairs="$TMP/book-pairs.txt"
+    db_sql "$backend" "$db" "SELECT c.user_id, c.patient_id FROM care_team_members c JOIN users u ON u.id = c.user_id
+                             WHERE u.username LIKE 'book%' ORDER BY u.username" >"$pairs" || { kw_log "WARNING: no sqlite3/psql: no series run"; return 0; }
+    local before after out line series
+    before="$(db_sql "$backend" "$db" "SELECT COUNT(*) FROM appointments WHERE series_id IS NOT NULL")"
+    kw_log "series: $SERIES_N series of 24 visits from 2 connections"
+    out="$(cd "$BENCH_DIR" && python3 series.py "$BASE" "$DESK_TOKEN" "$pairs" "$SERIES_N" 2)" || { kw_log "WARNING: series.py failed"; return 0; }
+    line="$(grep '^KWRESULT ' <<<"$out" | tail -n 1)"
+    series="$(grep '^KWSERIES ' <<<"$out" | tail -n 1)"
+    record_result "$backend" series 2 "$line"
+    after="$(db_sql "$backend" "$db" "SELECT COUNT(*) FROM appointments WHERE series_id IS NOT NULL")"
+    echo "series: ${series#KWSERIES }; appointments with a series id: $before before, $after after (+$((after - before)))"
+}
+
 # history_sizes BACKEND DATABASE_URL SECONDS: rows of the seeded history (and of the whole table).
 history_sizes() {
     local backend="$1" db="$2" secs="$3" q_rec q_all q_assess out_rec out_all n_assess
@@ -487,6 +533,15 @@ awk -F'\t' -v goal="$GOAL_CHART_P99_MS" '
         printf "goal (issue 4): sqlite %-11s c=2 p99 %.3f ms <= %s ms: %s\n", $2, $6, goal,
             ($6 <= goal && $7 + $8 == 0) ? "met" : "NOT met"
     }' "$RESULTS"
+# Issue 13's goals: the book's day (200 visits of 20 clinicians, about 100,000 in the book) and booking a 24-visit series.
+awk -F'\t' -v goal="$GOAL_DAY_P99_MS" -v sgoal="$GOAL_SERIES_P99_MS" '
+    $1 == "sqlite" && $3 == 2 && ($2 == "day" || $2 == "day-html") {
+        printf "goal (issue 13): sqlite %s c=2 p99 %.3f ms <= %s ms: %s\n", $2, $6, goal, ($6 <= goal && $7 + $8 == 0) ? "met" : "NOT met"
+    }
+    $1 == "sqlite" && $2 == "series" {
+        printf "goal (issue 13): sqlite series (24 visits) c=2 p99 %.3f ms <= %s ms: %s\n", $6, sgoal, ($6 <= sgoal && $7 + $8 == 0) ? "met" : "NOT met"
+    }' "$RESULTS"
+
 # Issue 11's goal for the worklist of a therapist with 300 patients, 50 open tasks and 20 reports due.
 awk -F'\t' -v goal="$GOAL_WORKLIST_P99_MS" '
     $1 == "sqlite" && $3 == 2 && $2 == "worklist" {

@@ -147,8 +147,10 @@ import VaporTesting
             #expect(try await self.versions(clinic) == 0)
             let (gh, gb) = admin.form(fields + [("techniques[\(rows)][label]", "Cupping")])
             let good = try await t.sendRequest(.POST, "/admin/clinic", headers: gh, body: gb)
-            #expect(good.status == .ok)
+            #expect(good.status == .seeOther && good.headers.first(name: .location) == "/admin/clinic?saved=1")
             #expect(try await ClinicSettingsStore(database: clinic.app.db).current().techniques.last?.code == "cupping")
+            let shown = try await t.sendRequest(.GET, "/admin/clinic?saved=1", headers: admin.headers)
+            #expect(shown.body.string.contains("Saved: version 1 is in force."))
         }
     }
 }

@@ -121,6 +121,29 @@ def clinic_settings(b: Browser) -> None:
     assert b.exists("main form")
 
 
+def my_credentials(b: Browser) -> None:
+    b.get("/account/credentials")
+    assert b.exists("form#license-form") and b.exists("form#course-form")
+
+
+def my_credentials_errors(b: Browser) -> None:
+    b.get("/account/credentials")
+    b.submit_form("form#course-form button[type=submit]")
+    assert b.exists("#form-errors")
+
+
+def admin_compliance(b: Browser) -> None:
+    b.get("/admin/compliance")
+    _open_details(b)
+    assert b.exists("section.clinician-credentials")
+
+
+def patient_appointments(b: Browser) -> None:
+    _chart(b)
+    b.click_and_wait(b.find("a#appointments-link"))
+    assert b.exists("form#series-form")
+
+
 def not_found(b: Browser) -> None:
     b.get(f"/patients/{uuid.uuid4()}")
     assert b.h1() == "Not found"
@@ -153,13 +176,18 @@ PAGES = [
     ("icd10-catalog", "ana.lmt", icd10_catalog),
     ("coverage-overrides", "admin", coverage_overrides),
     ("clinic-settings", "admin", clinic_settings),
+    ("my-credentials", "ben.lmt", my_credentials),
+    ("my-credentials-errors", "ben.lmt", my_credentials_errors),
+    ("admin-compliance", "admin", admin_compliance),
+    ("patient-appointments", "fran.desk", patient_appointments),
     ("not-found", "ana.lmt", not_found),
     ("not-found-signed-out", None, not_found_signed_out),
 ]
 
 TABLET_PAGES = ["signin", "patients-clinician", "patients-front-desk", "chart-clinician", "chart-front-desk",
                 "new-patient-errors", "account", "admin-users", "admin-audit", "admin-outbox", "icd10-catalog",
-                "coverage-overrides", "clinic-settings"]
+                "coverage-overrides", "clinic-settings", "my-credentials", "my-credentials-errors", "admin-compliance",
+                "patient-appointments"]
 
 
 def _visit(b: Browser, user: str | None, setup) -> None:

@@ -103,6 +103,7 @@ struct SeedCommand: AsyncCommand {
         @Option(name: "referral", help: "Record number of a patient to give an active referral from max.md (the signing benchmark counts against it)") var referral: String?
         @Option(name: "visits", help: "With --referral: its authorized visits (default 12)") var visits: Int?
         @Flag(name: "worklist", help: "Add wendy.lmt with 300 patients, 50 open tasks and 20 progress reports due (the worklist benchmark)") var worklist: Bool
+        @Flag(name: "book", help: "Add 20 licensed clinicians with two years of visits, about 100,000 (the appointment-book benchmark)") var book: Bool
     }
 
     var help: String { "Seed the demo clinic and N synthetic patients." }
@@ -133,6 +134,11 @@ struct SeedCommand: AsyncCommand {
             let stored = try await ReferralStore(database: app.db).create(referral, status: .active, patientID: patient.id,
                                                                           by: Recorder(userID: md.id, name: md.displayName), at: now)
             context.console.print("Added an active referral with \(visits) visits to \(patient.recordNumber) (\(stored.id.uuidString.lowercased())).")
+            return
+        }
+        if signature.book {
+            let visits = try await DemoBook.seed(context.application)
+            context.console.print("Added 20 clinicians (\(DemoBook.username(1)) … \(DemoBook.username(20))) with \(visits) visits.")
             return
         }
         if signature.worklist {

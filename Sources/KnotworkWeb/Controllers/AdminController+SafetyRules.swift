@@ -43,7 +43,8 @@ extension AdminController {
     // MARK: Clinic settings (versioned; every save audited)
 
     @Sendable func clinicSettings(req: Request) async throws -> Response {
-        try await self.clinicSettingsPage(req, errors: [], form: nil, flash: nil)
+        let saved = (try? req.query.get(Int.self, at: "saved")).map { "Saved: version \($0) is in force." }
+        return try await self.clinicSettingsPage(req, errors: [], form: nil, flash: saved)
     }
 
     func clinicSettingsPage(_ req: Request, errors: [FieldError], form: FormFields?, flash: String?) async throws -> Response {
@@ -62,7 +63,8 @@ extension AdminController {
             let read = try SettingsViews.input(f, rows: current.knownTechniques.count)
             rows = read.rows
             let saved = try await CareActions.saveSettings(read.input, on: req)
-            return try await self.clinicSettingsPage(req, errors: [], form: nil, flash: "Saved: version \(saved.number) is in force.")
+            // A new page load, so that a changed time zone shows on the page at once.
+            return req.redirect(to: Paths.adminClinic + "?saved=\(saved.number)", redirectType: .normal)
         } catch let v as ValidationFailure {
             return try await self.clinicSettingsPage(req, errors: SettingsViews.formErrors(v.errors, rows: rows), form: f, flash: nil)
         }

@@ -47,21 +47,25 @@ enum CredentialViews {
 
     static func counted(_ h: Double) -> String { h == h.rounded() ? "\(Int(h)) h" : String(format: "%.1f h", h) }
 
-    static func licenseForm<C: HTML.BodyContext>(action: String, id: String, errors: [FieldError], form: FormFields?, verify: Bool, csrf: String?) -> Node<C> {
-        .form(.id(esc(id)), .method(.post), .action(action), csrfField(csrf),
-            V.select("kind", "kind", "Kind", options: LicenseKind.allCases.map { ($0.rawValue, $0.label) }, selected: form?["kind"], errors: errors),
-            V.input("jurisdiction", "jurisdiction", "Issuing state", value: form?["jurisdiction"], errors: errors,
+    /// The license form; `prefix` keeps its ids apart from another clinician's form on the same page.
+    static func licenseForm<C: HTML.BodyContext>(action: String, id: String, errors: [FieldError], form: FormFields?, verify: Bool, csrf: String?,
+                                                 prefix: String = "") -> Node<C> {
+        let errors = errors.map { FieldError(prefix + $0.field, $0.message) }
+        func i(_ field: String) -> String { prefix + field }
+        return .form(.id(esc(id)), .method(.post), .action(action), csrfField(csrf),
+            V.select(i("kind"), "kind", "Kind", options: LicenseKind.allCases.map { ($0.rawValue, $0.label) }, selected: form?["kind"], errors: errors),
+            V.input(i("jurisdiction"), "jurisdiction", "Issuing state", value: form?["jurisdiction"], errors: errors,
                     hint: "The two-letter USPS code (a board certification needs none)."),
-            V.input("number", "number", "License number", value: form?["number"], errors: errors),
-            V.input("issuedOn", "issuedOn", "Issued on", value: form?["issuedOn"], errors: errors, type: .date),
-            V.input("expiresOn", "expiresOn", "Expires on", value: form?["expiresOn"], errors: errors, type: .date),
-            V.select("status", "status", "Status with the board", options: LicenseStatus.allCases.map { ($0.rawValue, $0.label) },
+            V.input(i("number"), "number", "License number", value: form?["number"], errors: errors),
+            V.input(i("issuedOn"), "issuedOn", "Issued on", value: form?["issuedOn"], errors: errors, type: .date),
+            V.input(i("expiresOn"), "expiresOn", "Expires on", value: form?["expiresOn"], errors: errors, type: .date),
+            V.select(i("status"), "status", "Status with the board", options: LicenseStatus.allCases.map { ($0.rawValue, $0.label) },
                      selected: form?["status"] ?? "active", errors: errors),
-            V.checkbox("firstRenewal", "firstRenewal", "This is the first renewal period after licensure", checked: form?.flag("firstRenewal") ?? false),
+            V.checkbox(i("firstRenewal"), "firstRenewal", "This is the first renewal period after licensure", checked: form?.flag("firstRenewal") ?? false),
             .if(verify, .group(
-                V.select("verification", "verification", "Verified by", options: LicenseVerification.allCases.map { ($0.rawValue, $0.label) },
+                V.select(i("verification"), "verification", "Verified by", options: LicenseVerification.allCases.map { ($0.rawValue, $0.label) },
                          selected: form?["verification"] ?? LicenseVerification.primarySource.rawValue, errors: errors),
-                V.input("verifiedOn", "verifiedOn", "Verified on", value: form?["verifiedOn"], errors: errors, type: .date)
+                V.input(i("verifiedOn"), "verifiedOn", "Verified on", value: form?["verifiedOn"], errors: errors, type: .date)
             )),
             .p(.class("hint"), .text("A license of the same kind and state is replaced by the new dates (a renewal).")),
             .button(.type(.submit), .class("primary"), .text("Save license")))
@@ -123,15 +127,24 @@ enum CredentialViews {
         return false
     }
 
+    static let exceptionFields: Set<String> = ["startsOn", "endsOn", "reason"]
+
+    /// A field error of one clinician's form on the compliance page, named by that form's own id.
+    static func prefixed(_ e: FieldError, uid: String) -> FieldError {
+        FieldError((Self.exceptionFields.contains(e.field) ? "x-\(uid)-" : "l-\(uid)-") + e.field, e.message)
+    }
+
     static func compliancePage(_ all: [Credentials], today: CalendarDate, selected: UUID?, errors: [FieldError], form: FormFields?, csrf: String?) -> Node<HTML.BodyContext> {
         .group(
             .h1("License and CE compliance"),
             .p(.class("hint"), txt("Each clinician's licenses against the CE rule in force on \(today), and whether they may be booked and sign notes. "
                                    + "Rules come from each state's board regulations and NCBTMB; a rule marked uncertain should be checked against the board's current text.")),
-            errorSummary(errors),
+            errorSummary(selected.map { id in errors.map { Self.prefixed($0, uid: id.uuidString.lowercased()) } } ?? errors),
             .forEach(all) { c in
                 let uid = c.user.id.uuidString.lowercased()
                 let mine = selected == c.user.id
+                let licenseErrors = errors.filter { !Self.exceptionFields.contains($0.field) }
+                let exceptionErrors = errors.filter { Self.exceptionFields.contains($0.field) }.map { Self.prefixed($0, uid: uid) }
                 return .section(.id(esc("clinician-\(uid)")), .class("clinician-credentials"),
                     .h2(txt("\(c.user.displayName) · \(c.user.role.label)")),
                     .p(.class(Self.isRefused(c) ? "warning gate" : "hint gate"), txt(Self.gateText(c))),
@@ -143,15 +156,15 @@ enum CredentialViews {
                     })),
                     .details(.if(mine, .attribute(named: "open", value: "open")),
                         .summary(txt("Record a verified license for \(c.user.displayName)")),
-                        Self.licenseForm(action: Paths.adminLicenses(c.user.id), id: "license-form-\(uid)", errors: mine ? errors : [], form: mine ? form : nil,
-                                         verify: true, csrf: csrf)),
+                        Self.licenseForm(action: Paths.adminLicenses(c.user.id), id: "license-form-\(uid)", errors: mine ? licenseErrors : [],
+                                         form: mine ? form : nil, verify: true, csrf: csrf, prefix: "l-\(uid)-")),
                     .if(Self.isRefused(c), .details(.if(mine, .attribute(named: "open", value: "open")),
                         .summary(txt("Grant a short exception to the license check")),
                         .form(.id(esc("exception-form-\(uid)")), .method(.post), .action(Paths.adminLicenseException(c.user.id)), csrfField(csrf),
-                              V.input("startsOn", "startsOn", "First day", value: mine ? form?["startsOn"] : nil, errors: mine ? errors : [], type: .date),
-                              V.input("endsOn", "endsOn", "Last day", value: mine ? form?["endsOn"] : nil, errors: mine ? errors : [], type: .date,
+                              V.input("x-\(uid)-startsOn", "startsOn", "First day", value: mine ? form?["startsOn"] : nil, errors: mine ? exceptionErrors : [], type: .date),
+                              V.input("x-\(uid)-endsOn", "endsOn", "Last day", value: mine ? form?["endsOn"] : nil, errors: mine ? exceptionErrors : [], type: .date,
                                       hint: "At most \(LicenseException.maxDays) days."),
-                              V.input("reason", "reason", "Reason", value: mine ? form?["reason"] : nil, errors: mine ? errors : [],
+                              V.input("x-\(uid)-reason", "reason", "Reason", value: mine ? form?["reason"] : nil, errors: mine ? exceptionErrors : [],
                                       hint: "For example: renewal filed on 2 December, not yet posted by the board. Kept and shown here."),
                               .button(.type(.submit), .class("danger"), .text("Grant exception")))))
                 )
