@@ -120,3 +120,42 @@ import Testing
         }
     }
 }
+
+/// The administrator's edit of a rule: quotas typed one a line, every problem named, and the edit laid over the reference.
+@Suite struct CERuleEditTests {
+    @Test func anEditIsReadAndReplacesItsVersion() throws {
+        let rule = try CERuleInput(jurisdiction: "oh", credential: "LMT", effectiveFrom: "2021-04-12", cycleMonths: 24, hoursRequired: 20,
+                                   minimums: ["ethics 2", "hands-on 10 live", ""], maximums: ["cpr 4"], source: "Ohio Adm. Code 4731-1 (checked)",
+                                   uncertain: "  ").validated()
+        #expect(rule.jurisdiction == "OH" && rule.minimums == [CEQuota(.ethics, 2), CEQuota(.handsOn, 10, liveOnly: true)] && rule.maximums == [CEQuota(.cpr, 4)])
+        #expect(rule.uncertain == nil, "a blank uncertainty means the rule was checked")
+        let merged = CERules.merged([rule])
+        #expect(merged.count == CERules.reference.count)
+        #expect(CERules.rule(for: "OH", on: CalendarDate("2026-12-07")!, in: merged)?.hoursRequired == 20)
+        // A later effective date adds a version that takes over from then.
+        var later = rule
+        later.effectiveFrom = CalendarDate("2027-01-01")!
+        later.hoursRequired = 24
+        let both = CERules.merged([rule, later])
+        #expect(both.count == CERules.reference.count + 1)
+        #expect(CERules.rule(for: "OH", on: CalendarDate("2026-12-31")!, in: both)?.hoursRequired == 20)
+        #expect(CERules.rule(for: "OH", on: CalendarDate("2027-01-01")!, in: both)?.hoursRequired == 24)
+        #expect(CERuleInput.quotaLine(CEQuota(.handsOn, 12, liveOnly: true)) == "hands-on 12 live")
+    }
+
+    @Test(arguments: [
+        (CERuleInput(jurisdiction: "OH", credential: "LMT", effectiveFrom: "2021-04-12", cycleMonths: 24, hoursRequired: 20, source: ""), ["source"]),
+        (CERuleInput(jurisdiction: "OH", credential: "LMT", effectiveFrom: "2021-04-12", cycleMonths: 24, hoursRequired: -1, minimums: ["ethic 2"], source: "x"),
+         ["hoursRequired", "minimums"]),
+        (CERuleInput(jurisdiction: "OH", credential: "", effectiveFrom: "12/04/2021", cycleMonths: 3, hoursRequired: 20, maximums: ["cpr four"], source: "x"),
+         ["credential", "effectiveFrom", "cycleMonths", "maximums"]),
+    ])
+    func aBadRuleNamesEveryField(input: CERuleInput, fields: [String]) {
+        do {
+            _ = try input.validated()
+            Issue.record("accepted")
+        } catch {
+            #expect(Set(error.errors.map(\.field)) == Set(fields), "\(error.errors)")
+        }
+    }
+}

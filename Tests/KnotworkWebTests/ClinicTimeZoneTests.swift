@@ -141,4 +141,29 @@ import VaporTesting
             #expect(form.body.string.contains("2026-09-20 21:00"), "the signed note reads in local time")
         }
     }
+
+    @Test func theWeekRunsFromLocalMondayToSunday() async throws {
+        try await withClinic { clinic in
+            try await self.inChicago(clinic)
+            let desk = try await API(clinic, "fran.desk")
+            let p = clinic.anaPatient!
+            var ids: [String] = []
+            // Tuesday 22 September 09:00, Sunday 27 September 23:30 (Monday in UTC) and Monday 28 September 09:00, in Chicago.
+            for start in ["2026-09-22T14:00:00Z", "2026-09-28T04:30:00Z", "2026-09-28T14:00:00Z"] {
+                let v = try await desk.json(.POST, self.base(p) + "/appointments",
+                                            #"{"clinicianId":"\#(clinic.user("ana.lmt").id.uuidString)","start":"\#(start)","minutes":30,"kind":"session"}"#,
+                                            expect: .created)
+                ids.append(v["id"] as! String)
+            }
+            let week = try await desk.json(.GET, "/api/v1/schedule?clinician=all&day=2026-09-24&view=week", expect: .ok)
+            #expect(week["day"] as? String == "2026-09-21" && week["days"] as? Int == 7)
+            #expect(((week["items"] as? [[String: Any]]) ?? []).compactMap { $0["id"] as? String } == [ids[0], ids[1]])
+            let bad = try await desk.json(.GET, "/api/v1/schedule?day=2026-09-24&view=month", expect: .unprocessableEntity)
+            #expect(((bad["errors"] as? [[String: Any]]) ?? []).first?["field"] as? String == "view")
+            let fran = try await clinic.signIn("fran.desk")
+            let html = try await clinic.tester.sendRequest(.GET, "/schedule?clinician=all&day=2026-09-27&view=week", headers: fran.headers).body.string
+            #expect(html.contains("Schedule · week of 2026-09-21") && html.contains("Sunday 2026-09-27") && html.contains("23:30–00:00 (30 min)"))
+            #expect(html.contains(#"id="schedule-2026-09-22""#) && !html.contains(#"id="schedule-2026-09-23""#) && html.contains("Next week →"))
+        }
+    }
 }

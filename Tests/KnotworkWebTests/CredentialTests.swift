@@ -161,4 +161,46 @@ import VaporTesting
             #expect(Set(rules.compactMap { $0["jurisdiction"] as? String }).count == 11 && rules.allSatisfy { !(($0["source"] as? String) ?? "").isEmpty })
         }
     }
+
+    @Test func anAdministratorEditsAnUncertainRuleAsANewVersionAndComplianceFollows() async throws {
+        try await withClinic { clinic in
+            let ana = try await API(clinic, "ana.lmt")
+            // Ohio: no CE on record (the reference marks it uncertain), so a license is compliant on hours.
+            let saved = try await ana.json(.POST, "/api/v1/me/licenses",
+                                           #"{"kind":"LMT","jurisdiction":"OH","number":"33.012345","issuedOn":"2023-01-01","expiresOn":"2027-12-31"}"#, expect: .created)
+            #expect(saved["status"] as? String == "compliant")
+            let admin = try await clinic.signIn("admin")
+            let t = try clinic.tester
+            let page = try await t.sendRequest(.GET, Paths.adminCERules, headers: admin.headers)
+            #expect(page.status == .ok && page.body.string.contains("Uncertain: No board page was read"))
+            let rule = [("jurisdiction", "OH"), ("credential", "LMT"), ("effectiveFrom", "2021-04-12"), ("cycleMonths", "24"), ("hoursRequired", "20"),
+                        ("minimums", "ethics 2\nhands-on 10 live"), ("maximums", ""), ("liveMinimum", ""), ("onlineMaximum", ""), ("otherRequirements", ""),
+                        ("source", "Ohio Adm. Code 4731-1, checked with the board"), ("uncertain", "")]
+            // A quota that is not a category, and no source: named, nothing saved.
+            let bad = try await self.post(clinic, admin, Paths.adminCERules, rule.map { $0.0 == "minimums" ? ($0.0, "ethic 2") : $0.0 == "source" ? ($0.0, "") : $0 })
+            #expect(bad.status == .unprocessableEntity && bad.body.string.contains("for example “ethics 2”") && bad.body.string.contains("A rule needs its source"))
+            #expect(try await CERuleStore(database: clinic.app.db).versions().isEmpty)
+            #expect(try await self.post(clinic, admin, Paths.adminCERules, rule).status == .seeOther)
+            #expect(try await self.post(clinic, admin, Paths.adminCERules, rule.map { $0.0 == "hoursRequired" ? ($0.0, "22") : $0 }).status == .seeOther)
+            let versions = try await CERuleStore(database: clinic.app.db).versions()
+            #expect(versions.map(\.version) == [1, 2] && versions.last?.rule.hoursRequired == 22)
+            #expect(try await clinic.auditCount(.ceRuleUpdate, outcome: "success") == 2)
+            let after = try await t.sendRequest(.GET, Paths.adminCERules, headers: admin.headers)
+            #expect(after.body.string.contains("OH LMT from 2021-04-12: version 2 by Admin") && !after.body.string.contains("Uncertain: No board page was read"))
+
+            // Ana's Ohio license is now short: 22 hours in total, 2 of ethics and 10 of live hands-on.
+            let mine = try await ana.json(.GET, "/api/v1/me/credentials", expect: .ok)
+            let standing = ((mine["licenses"] as? [[String: Any]]) ?? []).first
+            #expect(standing?["status"] as? String == "ce-short")
+            #expect(standing?["shortfalls"] as? [String] == ["22 hours more in total", "2 hours more of professional ethics", "10 hours more of hands-on technique, live"])
+            let rules = ((try await ana.json(.GET, "/api/v1/ce-rules", expect: .ok))["items"] as? [[String: Any]]) ?? []
+            #expect(rules.first { $0["jurisdiction"] as? String == "OH" }?["hoursRequired"] as? Double == 22)
+            // The JSON edit, and nobody else edits.
+            let json = try await API(clinic, "admin")
+            _ = try await json.json(.POST, "/api/v1/ce-rules", #"{"jurisdiction":"OH","credential":"LMT","effectiveFrom":"2021-04-12","cycleMonths":24,"hoursRequired":0,"source":"Ohio Adm. Code 4731-1"}"#,
+                                    expect: .created)
+            _ = try await ana.json(.POST, "/api/v1/ce-rules", #"{"jurisdiction":"OH"}"#, expect: .notFound)
+            #expect(try await clinic.tester.sendRequest(.GET, Paths.adminCERules, headers: (try await clinic.signIn("ana.lmt")).headers).status == .notFound)
+        }
+    }
 }

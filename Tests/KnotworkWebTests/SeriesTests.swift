@@ -103,4 +103,35 @@ import VaporTesting
             #expect(bad.status == .unprocessableEntity && bad.body.string.contains("Choose at least one weekday.") && bad.body.string.contains(##"href="#series-weekdays""##))
         }
     }
+
+    @Test func cancellingAVisitCanTakeTheRestOfItsSeriesAndThePageCountsCancellations() async throws {
+        try await withClinic(clock: Self.clock()) { clinic in
+            try await self.inChicago(clinic)
+            let desk = try await API(clinic, "fran.desk")
+            let p = clinic.anaPatient!
+            let out = try await desk.json(.POST, "/api/v1/patients/\(p.id)/appointment-series", self.series(clinic.user("ana.lmt").id.uuidString), expect: .created)
+            let ids = ((out["booked"] as? [[String: Any]]) ?? []).compactMap { $0["id"] as? String }
+            #expect(ids.count == 6)
+            let single = try await desk.json(.POST, "/api/v1/patients/\(p.id)/appointments",
+                                             #"{"clinicianId":"\#(clinic.user("ana.lmt").id)","start":"2026-10-26T20:00:00Z","minutes":30,"kind":"session"}"#,
+                                             expect: .created)
+            // Not a series: refused on its field, nothing cancelled.
+            let refused = try await desk.json(.POST, "/api/v1/patients/\(p.id)/appointments/\(single["id"] as! String)/status",
+                                              #"{"status":"cancelled","reason":"Moving away","restOfSeries":true}"#, expect: .unprocessableEntity)
+            #expect(((refused["errors"] as? [[String: Any]]) ?? []).first?["field"] as? String == "restOfSeries")
+            // The third visit and every later one of the series; the first two stay.
+            let fran = try await clinic.signIn("fran.desk")
+            let (h, b) = fran.form([("status", "cancelled"), ("reason", "Moving away"), ("restOfSeries", "1")])
+            #expect(try await clinic.tester.sendRequest(.POST, Paths.appointmentStatus(p.id, UUID(uuidString: ids[2])!), headers: h, body: b).status == .seeOther)
+            let visits = try await AppointmentStore(database: clinic.app.db).appointments(of: p.id)
+            let status = Dictionary(uniqueKeysWithValues: visits.map { ($0.id.uuidString, $0.status) })
+            #expect(ids.map { status[$0] } == [.booked, .booked, .cancelled, .cancelled, .cancelled, .cancelled])
+            #expect(status[(single["id"] as! String)] == .booked)
+            // Cancelled more than 24 hours ahead: none late.
+            let page = try await clinic.tester.sendRequest(.GET, Paths.appointments(p.id), headers: fran.headers)
+            #expect(page.body.string.contains("Cancelled 4 (0 with less than 24 hours&#39; notice) · no-shows 0")
+                    || page.body.string.contains("Cancelled 4 (0 with less than 24 hours' notice) · no-shows 0"))
+            #expect(page.body.string.contains("Also cancel the later visits of this series"))
+        }
+    }
 }

@@ -138,6 +138,12 @@ def admin_compliance(b: Browser) -> None:
     assert b.exists("section.clinician-credentials")
 
 
+def admin_ce_rules(b: Browser) -> None:
+    b.get("/admin/ce-rules")
+    _open_details(b)
+    assert b.exists("table#ce-rules")
+
+
 def patient_appointments(b: Browser) -> None:
     _chart(b)
     b.click_and_wait(b.find("a#appointments-link"))
@@ -179,6 +185,7 @@ PAGES = [
     ("my-credentials", "ben.lmt", my_credentials),
     ("my-credentials-errors", "ben.lmt", my_credentials_errors),
     ("admin-compliance", "admin", admin_compliance),
+    ("admin-ce-rules", "admin", admin_ce_rules),
     ("patient-appointments", "fran.desk", patient_appointments),
     ("not-found", "ana.lmt", not_found),
     ("not-found-signed-out", None, not_found_signed_out),
@@ -186,7 +193,7 @@ PAGES = [
 
 TABLET_PAGES = ["signin", "patients-clinician", "patients-front-desk", "chart-clinician", "chart-front-desk",
                 "new-patient-errors", "account", "admin-users", "admin-audit", "admin-outbox", "icd10-catalog",
-                "coverage-overrides", "clinic-settings", "my-credentials", "my-credentials-errors", "admin-compliance",
+                "coverage-overrides", "clinic-settings", "my-credentials", "my-credentials-errors", "admin-compliance", "admin-ce-rules",
                 "patient-appointments"]
 
 

@@ -75,6 +75,7 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case calendarFeedCreate = "calendar_feed.create"
     case calendarFeedRevoke = "calendar_feed.revoke"
     case calendarFeedRead = "calendar_feed.read"
+    case ceRuleUpdate = "ce_rule.update"
 }
 
 public enum AuditOutcome: String, Codable, Sendable, CaseIterable {

@@ -23,11 +23,14 @@ public struct ClinicSettings: Sendable, Equatable, Codable {
     public var reminderHours: Int
     /// Whether clinicians' calendar feeds show the patient's initials (otherwise only "Visit").
     public var feedShowsInitials: Bool
+    /// A cancellation later than this many hours before the visit counts as late.
+    public var cancellationNoticeHours: Int
 
     public init(progress: ProgressSettings = .standard, certification: CertificationPolicy = CertificationPolicy(required: true),
                 techniques: [Technique] = TechniqueCatalog.standard, retiredTechniques: [Technique] = [], counters: CounterSettings = .standard,
                 identity: ClinicIdentity = ClinicIdentity(), reportNotice: ReportNoticeDetail = .none,
-                timeZone: String = "UTC", reminderHours: Int = 0, feedShowsInitials: Bool = true) {
+                timeZone: String = "UTC", reminderHours: Int = 0, feedShowsInitials: Bool = true, cancellationNoticeHours: Int = 24) {
+        self.cancellationNoticeHours = cancellationNoticeHours
         self.timeZone = timeZone
         self.reminderHours = reminderHours
         self.feedShowsInitials = feedShowsInitials
@@ -40,7 +43,7 @@ public struct ClinicSettings: Sendable, Equatable, Codable {
         self.reportNotice = reportNotice
     }
 
-    enum CodingKeys: String, CodingKey { case progress, certification, techniques, retiredTechniques, counters, identity, reportNotice, timeZone, reminderHours, feedShowsInitials }
+    enum CodingKeys: String, CodingKey { case progress, certification, techniques, retiredTechniques, counters, identity, reportNotice, timeZone, reminderHours, feedShowsInitials, cancellationNoticeHours }
 
     /// Versions saved before a setting existed read with its default.
     public init(from decoder: any Decoder) throws {
@@ -55,6 +58,7 @@ public struct ClinicSettings: Sendable, Equatable, Codable {
         self.timeZone = try c.decodeIfPresent(String.self, forKey: .timeZone) ?? "UTC"
         self.reminderHours = try c.decodeIfPresent(Int.self, forKey: .reminderHours) ?? 0
         self.feedShowsInitials = try c.decodeIfPresent(Bool.self, forKey: .feedShowsInitials) ?? true
+        self.cancellationNoticeHours = try c.decodeIfPresent(Int.self, forKey: .cancellationNoticeHours) ?? 24
     }
 
     /// Issue 4's defaults: plateau over 4 sessions or 4 weeks, re-evaluation every 10 visits or 30 days, certification
@@ -103,10 +107,12 @@ public struct ClinicSettingsInput: Codable, Sendable, Equatable {
     /// Hours before a visit to remind the patient; 0 turns reminders off.
     public var reminderHours: Int?
     public var feedShowsInitials: Bool?
+    public var cancellationNoticeHours: Int?
 
     public init(plateauSessions: Int? = nil, plateauWeeks: Int? = nil, reEvaluationEveryVisits: Int? = nil, reEvaluationEveryDays: Int? = nil,
                 certificationRequired: Bool? = nil, techniques: [TechniqueInput]? = nil, alertVisitsLeft: Int? = nil, alertDaysToExpiry: Int? = nil, identity: ClinicIdentity? = nil, reportNotice: String? = nil,
-                timeZone: String? = nil, reminderHours: Int? = nil, feedShowsInitials: Bool? = nil) {
+                timeZone: String? = nil, reminderHours: Int? = nil, feedShowsInitials: Bool? = nil, cancellationNoticeHours: Int? = nil) {
+        self.cancellationNoticeHours = cancellationNoticeHours
         self.timeZone = timeZone
         self.reminderHours = reminderHours
         self.feedShowsInitials = feedShowsInitials
@@ -150,6 +156,11 @@ public struct ClinicSettingsInput: Codable, Sendable, Equatable {
             }
         }
         if let shows = self.feedShowsInitials { next.feedShowsInitials = shows }
+        if let notice = self.cancellationNoticeHours {
+            if (0...AppointmentReminder.maxHours).contains(notice) { next.cancellationNoticeHours = notice } else {
+                errors.append(FieldError("cancellationNoticeHours", "The notice is 0 to \(AppointmentReminder.maxHours) hours."))
+            }
+        }
         if let hours = self.reminderHours {
             if (0...AppointmentReminder.maxHours).contains(hours) { next.reminderHours = hours } else {
                 errors.append(FieldError("reminderHours", "Remind 1 to \(AppointmentReminder.maxHours) hours before a visit, or 0 for no reminders."))

@@ -71,3 +71,92 @@ public enum CERules {
         rules.filter { $0.jurisdiction == jurisdiction && $0.effectiveFrom <= date }.max { $0.effectiveFrom < $1.effectiveFrom }
     }
 }
+
+/// A rule as an administrator edits it: quotas one per line (`ethics 2`, `hands-on 12 live`), other requirements one
+/// per line. A rule with the same jurisdiction, credential and effective date as one in force replaces it as a new
+/// version; another effective date adds a version that takes over from that date.
+public struct CERuleInput: Codable, Sendable, Equatable {
+    public var jurisdiction: String?
+    public var credential: String?
+    public var effectiveFrom: String?
+    public var cycleMonths: Int?
+    public var hoursRequired: Double?
+    public var minimums: [String]?
+    public var maximums: [String]?
+    public var liveMinimum: Double?
+    public var onlineMaximum: Double?
+    public var firstRenewalExempt: Bool?
+    public var otherRequirements: [String]?
+    public var source: String?
+    public var uncertain: String?
+
+    public init(jurisdiction: String? = nil, credential: String? = nil, effectiveFrom: String? = nil, cycleMonths: Int? = nil, hoursRequired: Double? = nil,
+                minimums: [String]? = nil, maximums: [String]? = nil, liveMinimum: Double? = nil, onlineMaximum: Double? = nil,
+                firstRenewalExempt: Bool? = nil, otherRequirements: [String]? = nil, source: String? = nil, uncertain: String? = nil) {
+        self.jurisdiction = jurisdiction
+        self.credential = credential
+        self.effectiveFrom = effectiveFrom
+        self.cycleMonths = cycleMonths
+        self.hoursRequired = hoursRequired
+        self.minimums = minimums
+        self.maximums = maximums
+        self.liveMinimum = liveMinimum
+        self.onlineMaximum = onlineMaximum
+        self.firstRenewalExempt = firstRenewalExempt
+        self.otherRequirements = otherRequirements
+        self.source = source
+        self.uncertain = uncertain
+    }
+
+    /// `ethics 2` or `hands-on 12 live`.
+    public static func quotaLine(_ q: CEQuota) -> String {
+        "\(q.category.rawValue) \(q.hours == q.hours.rounded() ? String(Int(q.hours)) : String(q.hours))\(q.liveOnly ? " live" : "")"
+    }
+
+    static func quotas(_ lines: [String]?, field: String, errors: inout [FieldError]) -> [CEQuota] {
+        (lines ?? []).map(Text.clean).filter { !$0.isEmpty }.compactMap { line in
+            let parts = line.split(separator: " ").map(String.init)
+            guard (2...3).contains(parts.count), let category = CECategory(rawValue: parts[0].lowercased()), let hours = Double(parts[1]),
+                  parts.count == 2 || parts[2].lowercased() == "live" else {
+                errors.append(FieldError(field, "Write each as a category and hours, optionally “live”: for example “ethics 2” or “hands-on 12 live” (\(line))."))
+                return nil
+            }
+            return CEQuota(category, hours, liveOnly: parts.count == 3)
+        }
+    }
+
+    public func validated() throws(ValidationFailure) -> CERule {
+        var errors: [FieldError] = []
+        let from = CalendarDate(Text.clean(self.effectiveFrom))
+        if from == nil { errors.append(FieldError("effectiveFrom", "Enter the date the rule takes effect (YYYY-MM-DD).")) }
+        if Text.clean(self.credential).isEmpty { errors.append(FieldError("credential", "Name the credential (for example LMT).")) }
+        if self.cycleMonths == nil { errors.append(FieldError("cycleMonths", "Enter the renewal cycle in months.")) }
+        if self.hoursRequired == nil { errors.append(FieldError("hoursRequired", "Enter the hours required per cycle (0 if none).")) }
+        let minimums = Self.quotas(self.minimums, field: "minimums", errors: &errors)
+        let maximums = Self.quotas(self.maximums, field: "maximums", errors: &errors)
+        let uncertain = Text.clean(self.uncertain)
+        let rule = CERule(jurisdiction: Text.clean(self.jurisdiction).uppercased(), credential: Text.clean(self.credential), effectiveFrom: from ?? CalendarDate(dayNumber: 0),
+                          cycleMonths: self.cycleMonths ?? 24, hoursRequired: self.hoursRequired ?? 0, minimums: minimums, maximums: maximums,
+                          liveMinimum: self.liveMinimum, onlineMaximum: self.onlineMaximum, firstRenewalExempt: self.firstRenewalExempt ?? false,
+                          otherRequirements: (self.otherRequirements ?? []).map(Text.clean).filter { !$0.isEmpty }, source: Text.clean(self.source),
+                          uncertain: uncertain.isEmpty ? nil : uncertain)
+        for e in rule.problems where !errors.contains(where: { $0.field == e.field }) { errors.append(e) }
+        if !errors.isEmpty { throw ValidationFailure(errors) }
+        return rule
+    }
+}
+
+extension CERules {
+    /// The reference with the clinic's edits laid over it: an edit of a rule version (same jurisdiction, credential and
+    /// effective date) replaces it; an edit with a new effective date is a version of its own.
+    public static func merged(_ edits: [CERule], over reference: [CERule] = Self.reference) -> [CERule] {
+        func key(_ r: CERule) -> String { "\(r.jurisdiction)|\(r.credential)|\(r.effectiveFrom)" }
+        var byKey: [String: CERule] = [:]
+        var order: [String] = []
+        for r in reference + edits {
+            if byKey[key(r)] == nil { order.append(key(r)) }
+            byKey[key(r)] = r
+        }
+        return order.compactMap { byKey[$0] }
+    }
+}

@@ -147,10 +147,13 @@ public struct AppointmentInput: Codable, Sendable, Equatable {
 public struct AppointmentStatusChange: Codable, Sendable, Equatable {
     public var status: String?
     public var reason: String?
+    /// With a cancellation of a visit booked in a series: the series' later visits still booked are cancelled too.
+    public var restOfSeries: Bool?
 
-    public init(status: String? = nil, reason: String? = nil) {
+    public init(status: String? = nil, reason: String? = nil, restOfSeries: Bool? = nil) {
         self.status = status
         self.reason = reason
+        self.restOfSeries = restOfSeries
     }
 
     /// - Parameter noteStarted: the visit's note is started; the visit then only completes, by the note's signature.

@@ -49,8 +49,18 @@ enum AppointmentActions {
                 let a = visit.appointment
                 try a.refusingOverlap(with: try await store.holdingTime(clinicianID: a.clinicianID, from: a.start, to: a.end, excluding: id), clock: req.clinicClock)
             }
+            if change.restOfSeries == true && (status != .cancelled || visit.seriesID == nil) {
+                throw ValidationFailure([FieldError("restOfSeries", "Only a cancellation of a visit booked in a series takes the rest of the series.")])
+            }
             let moved = try await Self.mapStoreError { try await store.move(id, of: ctx.patientID, to: status, reason: reason, at: now) }
             if !status.holdsTime { try await ReminderQueue.withdraw(id, on: db, at: now) }
+            if change.restOfSeries == true, let series = visit.seriesID {
+                for later in try await store.appointments(of: ctx.patientID, from: visit.appointment.start)
+                    where later.seriesID == series && later.id != id && later.status == .booked {
+                    _ = try await store.move(later.id, of: ctx.patientID, to: .cancelled, reason: reason, at: now)
+                    try await ReminderQueue.withdraw(later.id, on: db, at: now)
+                }
+            }
             return moved
         }
     }
@@ -72,6 +82,8 @@ enum AppointmentActions {
         var counters: [ReferralActions.Counter]
         /// The active plan's frequency and duration, which a series starts from.
         var plan: PlanOfCare?
+        /// The clinic's notice rule for late cancellations.
+        var noticeHours: Int
     }
 
     /// The patient's booking page in one audited read.
@@ -81,11 +93,13 @@ enum AppointmentActions {
         return try await req.audit.read(req.auditActor, AuditEntry(.appointmentRead, patientID: ctx.patientID, entity: "appointments")) { db in
             let store = PatientStore(database: db)
             guard let patient = try await store.get(ctx.patientID) else { throw Abort(.notFound) }
+            let settings = try await CareActions.settings(on: db)
             return PatientBook(patient: patient, clinicians: try await Self.clinicians(ctx.patientID, on: db),
                                visits: try await AppointmentStore(database: db).appointments(of: ctx.patientID),
                                counters: ReferralActions.counters(try await ReferralStore(database: db).referrals(of: ctx.patientID), today: today,
-                                                                  settings: try await CareActions.settings(on: db).counters),
-                               plan: try await CareStore(database: db).plans(of: ctx.patientID).first { $0.plan.status == .active }?.plan)
+                                                                  settings: settings.counters),
+                               plan: try await CareStore(database: db).plans(of: ctx.patientID).first { $0.plan.status == .active }?.plan,
+                               noticeHours: settings.cancellationNoticeHours)
         }
     }
 
@@ -103,7 +117,10 @@ enum AppointmentActions {
     }
 
     struct Schedule: Sendable {
+        /// The day shown, or the Monday of the week shown.
         var day: CalendarDate
+        /// 1 for a day, 7 for a week.
+        var days: Int
         /// The clinician shown, or nil for every clinician the viewer may see.
         var clinicianID: UUID?
         var visits: [StoredAppointment]
@@ -117,17 +134,21 @@ enum AppointmentActions {
         var day: CalendarDate?
         var clinicianID: UUID?
         var everyClinician = false
+        /// The week (Monday to Sunday) that holds `day`, rather than the day.
+        var week = false
 
-        /// `day` is `YYYY-MM-DD`; the clinician is an id or `all`. Errors name the given fields.
-        static func parse(day: String?, clinician: String?, clinicianField: String) throws(ValidationFailure) -> ScheduleQuery {
+        /// `day` is `YYYY-MM-DD`; the clinician is an id or `all`; `view` is `day` (the default) or `week`. Errors name
+        /// the given fields.
+        static func parse(day: String?, clinician: String?, clinicianField: String, view: String? = nil) throws(ValidationFailure) -> ScheduleQuery {
             var errors: [FieldError] = []
+            if let view, !view.isEmpty, view != "day", view != "week" { errors.append(FieldError("view", "must be day or week")) }
             let dayText = day.flatMap { $0.isEmpty ? nil : $0 }, clinicianText = clinician.flatMap { $0.isEmpty ? nil : $0 }
             let date = dayText.flatMap(CalendarDate.init)
             if dayText != nil && date == nil { errors.append(FieldError("day", "must be a date written YYYY-MM-DD")) }
             let id = clinicianText.flatMap(UUID.init(uuidString:))
             if let text = clinicianText, text != "all", id == nil { errors.append(FieldError(clinicianField, "must be a user id or all")) }
             guard errors.isEmpty else { throw ValidationFailure(errors) }
-            return ScheduleQuery(day: date, clinicianID: id, everyClinician: clinicianText == "all")
+            return ScheduleQuery(day: date, clinicianID: id, everyClinician: clinicianText == "all", week: view == "week")
         }
     }
 
@@ -135,17 +156,19 @@ enum AppointmentActions {
     /// the visits of patients on their care teams; the front desk and the administrator see every clinician's.
     static func schedule(_ query: ScheduleQuery, on req: Request) async throws -> Schedule {
         let user = try req.requirePrincipal().user
-        let day = query.day ?? req.today
+        let asked = query.day ?? req.today
+        let day = query.week ? asked.adding(days: 1 - Weekday(asked).rawValue) : asked
+        let days = query.week ? 7 : 1
         let shown: UUID? = query.everyClinician ? nil : (query.clinicianID ?? (user.role.isClinician ? user.id : nil))
         let viewer: AppointmentStore.Viewer = AccessPolicy.seesAllPatients(user.role) ? .everyone : .careTeamOf(user.id)
-        let hours = req.clinicClock.day(day)
-        let entry = AuditEntry(.appointmentRead, entity: "schedule:\(day)" + (shown.map { ":\($0.uuidString.lowercased())" } ?? ""))
+        let from = req.clinicClock.startOfDay(day), to = req.clinicClock.startOfDay(day.adding(days: days))
+        let entry = AuditEntry(.appointmentRead, entity: "schedule:\(day)\(query.week ? "+week" : "")" + (shown.map { ":\($0.uuidString.lowercased())" } ?? ""))
         let (visits, counters) = try await req.audit.read(req.auditActor, entry) { db in
-            let visits = try await AppointmentStore(database: db).schedule(from: hours.lowerBound, to: hours.upperBound, clinicianID: shown, viewer: viewer)
+            let visits = try await AppointmentStore(database: db).schedule(from: from, to: to, clinicianID: shown, viewer: viewer, limit: 500 * days)
             let settings = try await CareActions.settings(on: db).counters
             let referrals = try await ReferralStore(database: db).active(ofPatients: Array(Set(visits.map(\.patientID))))
             return (visits, referrals.mapValues { ReferralActions.counters($0, today: day, settings: settings) })
         }
-        return Schedule(day: day, clinicianID: shown, visits: visits, counters: counters)
+        return Schedule(day: day, days: days, clinicianID: shown, visits: visits, counters: counters)
     }
 }

@@ -32,9 +32,9 @@ enum CredentialActions {
         }
     }
 
-    static func standing(_ licenses: [StoredLicense], courses: [CECourse], today: CalendarDate) -> [LicenseStanding] {
+    static func standing(_ licenses: [StoredLicense], courses: [CECourse], today: CalendarDate, rules: [CERule]) -> [LicenseStanding] {
         licenses.map { l in
-            let (rule, compliance) = l.license.compliance(courses: courses, today: today)
+            let (rule, compliance) = l.license.compliance(courses: courses, today: today, rules: rules)
             return LicenseStanding(stored: l, rule: rule, compliance: compliance)
         }
     }
@@ -44,7 +44,8 @@ enum CredentialActions {
         let licenses = try await store.licenses(of: user.id)
         let courses = try await store.courses(of: user.id)
         let state = try await ClinicSettingsStore(database: db).current().identity.state
-        return Credentials(user: user, licenses: Self.standing(licenses, courses: courses.map(\.course), today: today), courses: courses,
+        let rules = try await CERuleStore(database: db).inForce()
+        return Credentials(user: user, licenses: Self.standing(licenses, courses: courses.map(\.course), today: today, rules: rules), courses: courses,
                            exceptions: try await store.exceptions(of: user.id, endingOnOrAfter: today),
                            gate: LicenseGate.check(licenses.map(\.license), role: user.role, clinicState: state, on: today), clinicState: state)
     }
@@ -67,9 +68,10 @@ enum CredentialActions {
             let courses = Dictionary(grouping: try await store.courses(of: nil), by: \.userID)
             let exceptions = Dictionary(grouping: try await store.exceptions(of: nil, endingOnOrAfter: today), by: \.userID)
             let state = try await ClinicSettingsStore(database: db).current().identity.state
+            let rules = try await CERuleStore(database: db).inForce()
             return try await UserStore(database: db).all().filter { $0.role.isClinician && $0.active }.map { u in
                 let held = licenses[u.id] ?? [], taken = courses[u.id] ?? []
-                return Credentials(user: u, licenses: Self.standing(held, courses: taken.map(\.course), today: today), courses: taken,
+                return Credentials(user: u, licenses: Self.standing(held, courses: taken.map(\.course), today: today, rules: rules), courses: taken,
                                    exceptions: exceptions[u.id] ?? [],
                                    gate: LicenseGate.check(held.map(\.license), role: u.role, clinicState: state, on: today), clinicState: state)
             }
@@ -146,5 +148,28 @@ enum CredentialActions {
     /// `licenseCheck` for one day, as a field error on `field`.
     static func requireLicensed(_ clinicianID: UUID, on day: CalendarDate, field: String, db: any Database) async throws {
         if let refusal = try await Self.licenseCheck(clinicianID, db: db)(day) { throw ValidationFailure([FieldError(field, refusal)]) }
+    }
+
+    // MARK: the rules
+
+    struct Rules: Sendable {
+        var inForce: [CERule]
+        /// The administrator's saved versions, newest first.
+        var versions: [CERuleVersion]
+    }
+
+    static func rules(on db: any Database) async throws -> Rules {
+        let store = CERuleStore(database: db)
+        return Rules(inForce: try await store.inForce(), versions: try await store.versions().reversed())
+    }
+
+    /// An administrator's edit of a rule, saved as its next version.
+    static func saveRule(_ input: CERuleInput, on req: Request) async throws -> CERuleVersion {
+        let recorder = try AssessmentActions.recorder(req)
+        let now = req.now
+        let entity = "ce_rule:\(Text.clean(input.jurisdiction).uppercased())|\(Text.clean(input.credential))|\(Text.clean(input.effectiveFrom))"
+        return try await req.audit.perform(req.auditActor, AuditEntry(.ceRuleUpdate, entity: entity)) { db in
+            try await CERuleStore(database: db).save(try input.validated(), by: recorder, at: now)
+        }
     }
 }

@@ -131,6 +131,7 @@ extension API {
         var timeZone: String
         var reminderHours: Int
         var feedShowsInitials: Bool
+        var cancellationNoticeHours: Int
 
         init(_ v: ClinicSettingsStore.Version?) {
             let s = v?.settings ?? .standard
@@ -151,6 +152,7 @@ extension API {
             self.timeZone = s.timeZone
             self.reminderHours = s.reminderHours
             self.feedShowsInitials = s.feedShowsInitials
+            self.cancellationNoticeHours = s.cancellationNoticeHours
         }
     }
 

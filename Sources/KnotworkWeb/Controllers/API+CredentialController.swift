@@ -134,13 +134,19 @@ extension API {
         }
 
         @Sendable func rules(req: Request) async throws -> CERulesResponse {
-            CERulesResponse(items: CERules.reference)
+            CERulesResponse(items: try await CERuleStore(database: req.db).inForce())
+        }
+
+        @Sendable func saveRule(req: Request) async throws -> Response {
+            let saved = try await CredentialActions.saveRule(try API.decode(CERuleInput.self, req), on: req)
+            return try await saved.rule.encodeResponse(status: .created, for: req)
         }
 
         func savedLicense(for userID: UUID, _ req: Request) async throws -> Response {
             let saved = try await CredentialActions.saveLicense(try API.decode(LicenseInput.self, req), for: userID, on: req)
             let courses = try await CredentialStore(database: req.db).courses(of: userID).map(\.course)
-            let standing = CredentialActions.standing([saved], courses: courses, today: req.today)[0]
+            let rules = try await CERuleStore(database: req.db).inForce()
+            let standing = CredentialActions.standing([saved], courses: courses, today: req.today, rules: rules)[0]
             return try await LicenseResponse(standing).encodeResponse(status: .created, for: req)
         }
     }

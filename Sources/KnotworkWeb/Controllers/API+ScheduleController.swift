@@ -47,7 +47,10 @@ extension API {
     }
 
     struct ScheduleResponse: Content {
+        /// The day, or the Monday of the week.
         var day: String
+        /// 1, or 7 for a week.
+        var days: Int
         var clinicianId: UUID?
         var items: [AppointmentResponse]
     }
@@ -75,14 +78,15 @@ extension API {
         struct ScheduleParams: Content {
             var day: String?
             var clinicianId: String?
+            var view: String?
         }
 
         /// One day's visits: the caller's own by default for a clinician, every clinician's for the front desk;
         /// `clinicianId=all` asks for every clinician the caller may see.
         @Sendable func schedule(req: Request) async throws -> ScheduleResponse {
             let p = try API.query(ScheduleParams.self, req)
-            let s = try await AppointmentActions.schedule(try .parse(day: p.day, clinician: p.clinicianId, clinicianField: "clinicianId"), on: req)
-            return ScheduleResponse(day: s.day.description, clinicianId: s.clinicianID, items: s.visits.map(AppointmentResponse.init))
+            let s = try await AppointmentActions.schedule(try .parse(day: p.day, clinician: p.clinicianId, clinicianField: "clinicianId", view: p.view), on: req)
+            return ScheduleResponse(day: s.day.description, days: s.days, clinicianId: s.clinicianID, items: s.visits.map(AppointmentResponse.init))
         }
 
         @Sendable func appointments(req: Request) async throws -> Items<AppointmentResponse> {

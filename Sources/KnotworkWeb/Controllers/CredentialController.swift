@@ -96,4 +96,47 @@ struct CredentialController {
             return try await self.compliancePage(req, selected: id, errors: v.errors, form: f, flash: nil)
         }
     }
+
+    // MARK: the CE rules
+
+    @Sendable func rules(req: Request) async throws -> Response {
+        let saved = (try? req.query.get(String.self, at: "saved")) == "rule" ? "Rule saved as a new version." : nil
+        return try await self.rulesPage(req, selected: nil, errors: [], form: nil, flash: saved)
+    }
+
+    func rulesPage(_ req: Request, selected: String?, errors: [FieldError], form: FormFields?, flash: String?) async throws -> Response {
+        let p = try req.requirePrincipal()
+        let rules = try await CredentialActions.rules(on: req.db)
+        let html = Layout.page(PageContext(req, title: "Continuing-education rules", flash: flash),
+                               CERuleViews.page(rules, selected: selected, errors: errors, form: form, csrf: p.csrfToken))
+        return Layout.response(html, status: errors.isEmpty ? .ok : .unprocessableEntity)
+    }
+
+    @Sendable func saveRule(req: Request) async throws -> Response {
+        let f = FormFields(req)
+        var errors: [FieldError] = []
+        func number(_ key: String) -> Double? {
+            guard let text = f[key] else { return nil }
+            guard let n = Double(text), n.isFinite else { errors.append(FieldError(key, "must be a number")); return nil }
+            return n
+        }
+        let input = CERuleInput(jurisdiction: f["jurisdiction"], credential: f["credential"], effectiveFrom: f["effectiveFrom"],
+                                cycleMonths: AssessmentForms.int(f, "cycleMonths", field: "cycleMonths", errors: &errors), hoursRequired: number("hoursRequired"),
+                                minimums: f.lines("minimums"), maximums: f.lines("maximums"), liveMinimum: number("liveMinimum"),
+                                onlineMaximum: number("onlineMaximum"), firstRenewalExempt: f.flag("firstRenewalExempt"),
+                                otherRequirements: f.lines("otherRequirements"), source: f["source"], uncertain: f["uncertain"])
+        // The rule's row on the page: the one of this jurisdiction and credential in force from the typed date, else the first of them.
+        let rules = try await CredentialActions.rules(on: req.db).inForce
+        let j = Text.clean(f["jurisdiction"]).uppercased(), c = Text.clean(f["credential"])
+        let row = rules.first { $0.jurisdiction == j && $0.credential == c && $0.effectiveFrom.description == f["effectiveFrom"] }
+            ?? rules.first { $0.jurisdiction == j && $0.credential == c }
+        let selected = row.map { "\($0.jurisdiction)|\($0.credential)|\($0.effectiveFrom)" }
+        if !errors.isEmpty { return try await self.rulesPage(req, selected: selected, errors: errors, form: f, flash: nil) }
+        do {
+            _ = try await CredentialActions.saveRule(input, on: req)
+            return req.redirect(to: Paths.adminCERules + "?saved=rule", redirectType: .normal)
+        } catch let v as ValidationFailure {
+            return try await self.rulesPage(req, selected: selected, errors: v.errors, form: f, flash: nil)
+        }
+    }
 }

@@ -11,13 +11,13 @@ struct ScheduleController {
         var errors: [FieldError] = []
         var query = AppointmentActions.ScheduleQuery()
         do {
-            query = try .parse(day: req.query["day"], clinician: req.query["clinician"], clinicianField: "clinician")
+            query = try .parse(day: req.query["day"], clinician: req.query["clinician"], clinicianField: "clinician", view: req.query["view"])
         } catch {
             errors = error.errors  // the errors are shown above today's own schedule
         }
         let schedule = try await AppointmentActions.schedule(query, on: req)
         let clinicians = try await req.users.all().filter { $0.role.isClinician && $0.active }
-        let html = Layout.page(PageContext(req, title: "Schedule \(schedule.day)"),
+        let html = Layout.page(PageContext(req, title: schedule.days == 7 ? "Schedule · week of \(schedule.day)" : "Schedule \(schedule.day)"),
                                .group(errorSummary(errors),
                                       ScheduleViews.schedulePage(schedule, clinicians: clinicians, viewer: p.user, csrf: p.csrfToken)))
         return Layout.response(html, status: errors.isEmpty ? .ok : .badRequest)
@@ -35,7 +35,8 @@ struct ScheduleController {
         let flash = (try? req.query.get(String.self, at: "booked")) == "1" ? "Visit booked." : nil
         let html = Layout.page(PageContext(req, title: "Appointments · \(book.patient.displayName)", flash: flash),
                                ScheduleViews.patientPage(book.patient, visits: book.visits, clinicians: book.clinicians, counters: book.counters, input: input, startText: startText, errors: errors,
-                                                         clinical: ctx.access >= .clinical, now: req.now, plan: book.plan, series: series, csrf: p.csrfToken))
+                                                         clinical: ctx.access >= .clinical, now: req.now, plan: book.plan, series: series,
+                                                         noticeHours: book.noticeHours, csrf: p.csrfToken))
         return Layout.response(html, status: status ?? (errors.isEmpty && series.errors.isEmpty ? .ok : .unprocessableEntity))
     }
 
@@ -63,7 +64,8 @@ struct ScheduleController {
         let id = try req.pathID("appointmentID")
         let form = FormFields(req)
         do {
-            _ = try await AppointmentActions.move(id, AppointmentStatusChange(status: form["status"], reason: form["reason"]), on: req)
+            _ = try await AppointmentActions.move(id, AppointmentStatusChange(status: form["status"], reason: form["reason"],
+                                                                       restOfSeries: form.flag("restOfSeries") ? true : nil), on: req)
         } catch let v as ValidationFailure {
             return try await self.patientPage(req, input: nil, errors: v.errors)
         }

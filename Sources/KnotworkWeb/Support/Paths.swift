@@ -18,6 +18,7 @@ enum Paths {
     static let myLicenses = "/account/credentials/licenses"
     static let myCourses = "/account/credentials/courses"
     static let adminCompliance = "/admin/compliance"
+    static let adminCERules = "/admin/ce-rules"
     static let accountFeeds = "/account/calendar-feeds"
     static func revokeFeed(_ id: UUID) -> String { "/account/calendar-feeds/\(id.uuidString.lowercased())/revoke" }
     /// A feed's address: the secret is the whole credential, so it is never logged with the query string.
@@ -61,8 +62,8 @@ enum Paths {
     static func appointmentSeries(_ patientID: UUID) -> String { self.patient(patientID) + "/appointment-series" }
     static func appointmentStatus(_ patientID: UUID, _ id: UUID) -> String { self.appointments(patientID) + "/\(id.uuidString.lowercased())/status" }
     static let schedule = "/schedule"
-    static func schedule(day: CalendarDate, clinician: UUID?) -> String {
-        self.query(self.schedule, [("day", day.description), ("clinician", clinician?.uuidString.lowercased() ?? "all")])
+    static func schedule(day: CalendarDate, clinician: UUID?, week: Bool = false) -> String {
+        self.query(self.schedule, [("day", day.description), ("clinician", clinician?.uuidString.lowercased() ?? "all")] + (week ? [("view", "week")] : []))
     }
     static func note(_ patientID: UUID, _ id: UUID) -> String { self.notes(patientID) + "/\(id.uuidString.lowercased())" }
     static func plans(_ patientID: UUID) -> String { self.patient(patientID) + "/plans" }

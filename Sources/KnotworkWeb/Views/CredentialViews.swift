@@ -137,6 +137,7 @@ enum CredentialViews {
     static func compliancePage(_ all: [Credentials], today: CalendarDate, selected: UUID?, errors: [FieldError], form: FormFields?, csrf: String?) -> Node<HTML.BodyContext> {
         .group(
             .h1("License and CE compliance"),
+            .p(.a(.id("ce-rules-link"), .href(Paths.adminCERules), .text("The continuing-education rules (edit a rule)"))),
             .p(.class("hint"), txt("Each clinician's licenses against the CE rule in force on \(today), and whether they may be booked and sign notes. "
                                    + "Rules come from each state's board regulations and NCBTMB; a rule marked uncertain should be checked against the board's current text.")),
             errorSummary(selected.map { id in errors.map { Self.prefixed($0, uid: id.uuidString.lowercased()) } } ?? errors),

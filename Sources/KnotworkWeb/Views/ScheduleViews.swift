@@ -33,26 +33,18 @@ enum ScheduleViews {
     }
 
     static func schedulePage(_ s: AppointmentActions.Schedule, clinicians: [User], viewer: User, csrf: String?) -> Node<HTML.BodyContext> {
-        let here = Paths.schedule(day: s.day, clinician: s.clinicianID)
+        let week = s.days == 7
+        let here = Paths.schedule(day: s.day, clinician: s.clinicianID, week: week)
         let options = [("all", "All clinicians")] + clinicians.map { ($0.id.uuidString.lowercased(), $0.displayName) }
-        return .group(
-            .div(.class("page-title"), .h1(txt("Schedule · \(s.day)"))),
-            .form(
-                .id("schedule-filter"), .method(.get), .action(Paths.schedule), .class("inline"),
-                V.input("day", "day", "Day", value: s.day.description, errors: [], type: .date),
-                V.select("clinician", "clinician", "Clinician", options: options, selected: s.clinicianID?.uuidString.lowercased() ?? "all", errors: []),
-                .button(.id("schedule-show"), .type(.submit), .text("Show"))
-            ),
-            .p(.class("day-nav"),
-               .a(.id("previous-day"), .href(Paths.schedule(day: s.day.adding(days: -1), clinician: s.clinicianID)), .text("← Previous day")),
-               .text(" · "),
-               .a(.id("next-day"), .href(Paths.schedule(day: s.day.adding(days: 1), clinician: s.clinicianID)), .text("Next day →"))),
-            .if(s.visits.isEmpty, .p(.id("no-visits"), .text("No visits booked."))),
-            .if(!s.visits.isEmpty, .div(.class("table-wrap"), .table(
-                .id("schedule"), .caption(txt("Visits on \(s.day) (\(ClinicTime.clock.identifier))")),
+        let clock = ClinicTime.clock
+        let days = (0..<s.days).map { s.day.adding(days: $0) }
+        let byDay = Dictionary(grouping: s.visits) { clock.date(of: $0.appointment.start) }
+        func table(_ day: CalendarDate, _ visits: [StoredAppointment]) -> Node<HTML.BodyContext> {
+            .div(.class("table-wrap"), .table(
+                .id(week ? "schedule-\(day)" : "schedule"), .caption(txt("Visits on \(week ? Weekday(day).label + " " : "")\(day) (\(clock.identifier))")),
                 .thead(.tr(.th(.text("Time")), .th(.text("Patient")), .th(.text("Clinician")), .th(.text("Visit")), .th(.text("Status")),
                            .th(.text("Actions")))),
-                .tbody(.forEach(s.visits) { a in
+                .tbody(.forEach(visits) { a in
                     .tr(
                         .id("visit-\(a.id.uuidString.lowercased())"),
                         .td(txt(Self.span(a))),
@@ -69,7 +61,31 @@ enum ScheduleViews {
                         .td(Self.actions(a, clinical: viewer.role.isClinician, next: here, csrf: csrf))
                     )
                 })
-            )))
+            ))
+        }
+        return .group(
+            .div(.class("page-title"), .h1(txt(week ? "Schedule · week of \(s.day)" : "Schedule · \(s.day)"))),
+            .form(
+                .id("schedule-filter"), .method(.get), .action(Paths.schedule), .class("inline"),
+                V.input("day", "day", "Day", value: s.day.description, errors: [], type: .date),
+                V.select("clinician", "clinician", "Clinician", options: options, selected: s.clinicianID?.uuidString.lowercased() ?? "all", errors: []),
+                V.select("view", "view", "Show", options: [("day", "The day"), ("week", "Its week")], selected: week ? "week" : "day", errors: []),
+                .button(.id("schedule-show"), .type(.submit), .text("Show"))
+            ),
+            .p(.class("day-nav"),
+               .a(.id("previous-day"), .href(Paths.schedule(day: s.day.adding(days: -s.days), clinician: s.clinicianID, week: week)),
+                  .text(week ? "← Previous week" : "← Previous day")),
+               .text(" · "),
+               .a(.id("next-day"), .href(Paths.schedule(day: s.day.adding(days: s.days), clinician: s.clinicianID, week: week)),
+                  .text(week ? "Next week →" : "Next day →")),
+               .text(" · "),
+               .a(.id("other-view"), .href(Paths.schedule(day: s.day, clinician: s.clinicianID, week: !week)), .text(week ? "Show one day" : "Show the week"))),
+            .if(s.visits.isEmpty, .p(.id("no-visits"), .text(week ? "No visits booked this week." : "No visits booked."))),
+            .if(!s.visits.isEmpty && !week, table(s.day, s.visits)),
+            .if(!s.visits.isEmpty && week, .forEach(days) { day in
+                .section(.class("schedule-day"), .h2(txt("\(Weekday(day).label) \(day)")),
+                         .unwrap(byDay[day], { table(day, $0) }, else: .p(.text("No visits."))))
+            })
         )
     }
 
@@ -79,7 +95,8 @@ enum ScheduleViews {
 
     static func patientPage(_ patient: Patient, visits: [StoredAppointment], clinicians: [User], counters: [ReferralActions.Counter],
                             input: AppointmentInput?, startText: String? = nil, errors: [FieldError], clinical: Bool, now: Date,
-                            plan: PlanOfCare? = nil, series: SeriesViews.Form = SeriesViews.Form(), csrf: String?) -> Node<HTML.BodyContext> {
+                            plan: PlanOfCare? = nil, series: SeriesViews.Form = SeriesViews.Form(), noticeHours: Int = 24,
+                            csrf: String?) -> Node<HTML.BodyContext> {
         let upcoming = visits.filter { $0.appointment.end > now }
         let past = visits.filter { $0.appointment.end <= now }.reversed()
         let here = Paths.appointments(patient.id)
@@ -103,6 +120,8 @@ enum ScheduleViews {
         return .group(
             .div(.class("page-title"), .h1(txt("Appointments · \(patient.displayName)"))),
             .p(.a(.href(Paths.patient(patient.id)), .text("Back to the patient"))),
+            .p(.id("attendance"), txt(Attendance.count(visits.map { ($0.status, $0.appointment.start, $0.updatedAt) }, noticeHours: noticeHours)
+                .summary(noticeHours: noticeHours))),
             .section(
                 .id("upcoming"), .h2(.text("Upcoming")),
                 .if(upcoming.isEmpty, .p(.text("No visit booked."))),
@@ -127,6 +146,7 @@ enum ScheduleViews {
                   csrfField(csrf),
                   .input(.type(.hidden), .name("status"), .value(AppointmentStatus.cancelled.rawValue)),
                   V.input("cancel-reason-\(id)", "reason", "Reason for cancelling", value: nil, errors: []),
+                  .if(a.seriesID != nil, V.checkbox("cancel-rest-\(id)", "restOfSeries", "Also cancel the later visits of this series", checked: false)),
                   .button(.id("cancel-\(id)"), .type(.submit), .text("Cancel the visit")))
         )
     }

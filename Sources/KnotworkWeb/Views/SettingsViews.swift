@@ -71,6 +71,9 @@ enum SettingsViews {
             V.input("reminderHours", "reminderHours", "E-mail reminders, hours before a visit", value: f?["reminderHours"] ?? String(s.reminderHours), errors: errors,
                     type: .number, hint: "0 sends none. A reminder says only when and where, never why; it is withdrawn if the visit is cancelled before it is sent.",
                     min: "0", max: "\(AppointmentReminder.maxHours)"),
+            V.input("cancellationNoticeHours", "cancellationNoticeHours", "Cancellation notice, hours", value: f?["cancellationNoticeHours"] ?? String(s.cancellationNoticeHours),
+                    errors: errors, type: .number, hint: "A cancellation later than this before the visit is counted as late on the patient's appointments.",
+                    min: "0", max: "\(AppointmentReminder.maxHours)"),
             V.checkbox("feedShowsInitials", "feedShowsInitials", "Clinicians' calendar feeds show the patient's initials (otherwise only \"Visit\")",
                        checked: f.map { $0.flag("feedShowsInitials") } ?? s.feedShowsInitials)
         )
@@ -134,6 +137,7 @@ enum SettingsViews {
         let alertVisits = AssessmentForms.int(f, "alertVisitsLeft", field: "alertVisitsLeft", errors: &errors)
         let alertDays = AssessmentForms.int(f, "alertDaysToExpiry", field: "alertDaysToExpiry", errors: &errors)
         let reminderHours = AssessmentForms.int(f, "reminderHours", field: "reminderHours", errors: &errors)
+        let notice = AssessmentForms.int(f, "cancellationNoticeHours", field: "cancellationNoticeHours", errors: &errors)
         guard errors.isEmpty else { throw ValidationFailure(errors) }
         var techniques: [ClinicSettingsInput.TechniqueInput] = []
         var rowOf: [Int] = []
@@ -152,7 +156,7 @@ enum SettingsViews {
                                                             postalCode: f["identity.postalCode"], phone: f["identity.phone"], fax: f["identity.fax"],
                                                             npi: f["identity.npi"], taxID: f["identity.taxID"]),
                                    reportNotice: f["reportNotice"], timeZone: f["timeZone"], reminderHours: reminderHours,
-                                   feedShowsInitials: f.flag("feedShowsInitials")), rowOf)
+                                   feedShowsInitials: f.flag("feedShowsInitials"), cancellationNoticeHours: notice), rowOf)
     }
 
     /// Core names the k-th technique given; the page names the row it was typed in.

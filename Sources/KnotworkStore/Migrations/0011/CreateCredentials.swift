@@ -4,7 +4,8 @@ import SQLKit
 
 // Release 0011: clinicians' licenses and national certifications, their continuing-education log, the
 // administrator's time-limited exceptions to the license gate, the series a booked visit belongs to and the e-mail
-// reminder queued for it, and clinicians' calendar feeds (their secret URLs kept only as SHA-256 hashes). Dates are local calendar dates (YYYY-MM-DD text, which
+// reminder queued for it, clinicians' calendar feeds (their secret URLs kept only as SHA-256 hashes), and the
+// administrator's edits of the CE rules, each a numbered version. Dates are local calendar dates (YYYY-MM-DD text, which
 // sorts); the rest of a license or course is its JSON body. Never edit once released; add a new migration instead.
 
 struct CreateCredentials: AsyncMigration {
@@ -54,9 +55,20 @@ struct CreateCredentials: AsyncMigration {
             .field("revoked_at", .datetime)
             .unique(on: "token_hash")
             .create()
+        try await database.schema("ce_rule_versions")
+            .id()
+            .field("rule_key", .string, .required)
+            .field("version", .int, .required)
+            .field("body", .string, .required)
+            .field("saved_by", .uuid, .required, .references(UserModel.schema, "id"))
+            .field("saved_by_name", .string, .required)
+            .field("saved_at", .datetime, .required)
+            .unique(on: "rule_key", "version")
+            .create()
     }
 
     func revert(on database: any Database) async throws {
+        try await database.schema("ce_rule_versions").delete()
         try await database.schema("calendar_feeds").delete()
         try await database.sql.raw("DROP INDEX appointments_series").run()
         try await database.schema("appointments").deleteField("series_id").update()
