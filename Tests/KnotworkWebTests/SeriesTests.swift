@@ -134,4 +134,28 @@ import VaporTesting
             #expect(page.body.string.contains("Also cancel the later visits of this series"))
         }
     }
+
+    @Test func aSeriesBooksUpToTheReferralsLastVisitAndNeedsAReasonBeyond() async throws {
+        try await withClinic(clock: Self.clock()) { clinic in
+            let p = clinic.anaPatient!
+            _ = try await clinic.addReferral(p, visits: 4, start: "2026-10-01", expiry: "2026-12-31")
+            let desk = try await API(clinic, "fran.desk")
+            let ana = clinic.user("ana.lmt").id.uuidString
+            // One visit already booked counts: three more fit in the referral.
+            _ = try await desk.json(.POST, "/api/v1/patients/\(p.id)/appointments",
+                                    #"{"clinicianId":"\#(ana)","start":"2026-10-26T20:00:00Z","minutes":30,"kind":"session"}"#, expect: .created)
+            let out = try await desk.json(.POST, "/api/v1/patients/\(p.id)/appointment-series", self.series(ana), expect: .created)
+            #expect(((out["booked"] as? [[String: Any]]) ?? []).count == 3)
+            let missed = (out["notBooked"] as? [[String: Any]]) ?? []
+            #expect(missed.compactMap { $0["local"] as? String } == ["2026-11-05T09:00", "2026-11-10T09:00", "2026-11-12T09:00"])
+            #expect(missed.allSatisfy { ($0["reason"] as? String)?.contains("has no authorized visits left (4 of 4 used): give a reason to go beyond it") == true },
+                    "\(missed)")
+            // With a reason the rest are booked, each override recorded.
+            let rest = try await desk.json(.POST, "/api/v1/patients/\(p.id)/appointment-series",
+                                           self.series(ana, #","overrideReason":"New referral requested from the physician""#).replacingOccurrences(of: "2026-10-26", with: "2026-11-09")
+                                               .replacingOccurrences(of: "\"weeks\":3", with: "\"weeks\":1"), expect: .created)
+            #expect(((rest["booked"] as? [[String: Any]]) ?? []).count == 2)
+            #expect(try await ReferralStore(database: clinic.app.db).overrides().count == 2)
+        }
+    }
 }

@@ -114,6 +114,23 @@ public struct AppointmentStore: Sendable {
         return stored
     }
 
+    /// Books several visits of one series in one statement (the caller has checked each), and returns them as stored.
+    public func book(series: UUID, _ visits: [(id: UUID, visit: Appointment)], patientID: UUID, by booker: Recorder, at now: Date) async throws -> [StoredAppointment] {
+        guard !visits.isEmpty else { return [] }
+        var insert = self.database.sql.insert(into: Self.table)
+            .columns("id", "patient_id", "clinician_id", "starts_at", "ends_at", "minutes", "kind", "reason", "status", "booked_by",
+                     "booked_by_name", "created_at", "updated_at", "series_id")
+        for (id, visit) in visits {
+            insert = insert.values(SQLBind(id), SQLBind(patientID), SQLBind(visit.clinicianID), SQLBind(visit.start), SQLBind(visit.end), SQLBind(visit.minutes),
+                                   SQLBind(visit.kind.rawValue), SQLBind(visit.reason), SQLBind(AppointmentStatus.booked.rawValue), SQLBind(booker.userID),
+                                   SQLBind(booker.name), SQLBind(now), SQLBind(now), SQLBind(series))
+        }
+        try await insert.run()
+        return try await self.select().where(SQLColumn("series_id", table: "a"), .equal, SQLBind(series))
+            .where(SQLColumn("patient_id", table: "a"), .equal, SQLBind(patientID))
+            .orderBy(SQLColumn("starts_at", table: "a")).all(decoding: Row.self).map(\.stored)
+    }
+
     public func appointment(_ id: UUID, of patientID: UUID) async throws -> StoredAppointment? {
         try await self.select().where(SQLColumn("id", table: "a"), .equal, SQLBind(id))
             .where(SQLColumn("patient_id", table: "a"), .equal, SQLBind(patientID))

@@ -47,9 +47,11 @@ extension AppointmentActions {
             var holding = try await store.holdingTime(clinicianID: template.clinicianID, from: starts.first ?? now,
                                                       to: (starts.last ?? now).addingTimeInterval(Double(template.minutes * 60)))
             let referrals = try await ReferralStore(database: db).referrals(of: ctx.patientID)
-            var visits = try await store.appointments(of: ctx.patientID)
+            var booked = ReferralActions.booked(try await store.appointments(of: ctx.patientID), referrals: referrals, clock: clock)
             let id = UUID()
             var outcome = SeriesOutcome(seriesID: id, booked: [], notBooked: [])
+            // The occurrences that pass, booked together at the end: each later one is checked against those before it.
+            var passing: [(id: UUID, visit: Appointment, coverage: ResolvedCoverage)] = []
             for p in placed {
                 guard case .at(let local, let start) = p else {
                     if case .impossible(let local, let why) = p { outcome.notBooked.append(NotBooked(local: local, reason: why)) }
@@ -75,16 +77,20 @@ extension AppointmentActions {
                 let coverage: ResolvedCoverage
                 do {
                     coverage = try ReferralActions.resolve(CoverageDecision(overrideReason: input.overrideReason), on: local.date, referrals: referrals,
-                                                           booked: ReferralActions.booked(visits, referrals: referrals, clock: clock))
+                                                           booked: booked)
                 } catch let v as ValidationFailure {
                     outcome.notBooked.append(NotBooked(local: local, reason: v.errors.map(\.message).joined(separator: " ")))
                     continue
                 }
-                let booked = try await Self.mapStoreError { try await store.book(visit, patientID: ctx.patientID, series: id, by: booker, at: now) }
-                try await Self.recordOverrides(coverage, appointment: booked.id, patientID: ctx.patientID, by: booker, at: now, on: db)
-                outcome.booked.append(booked)
-                visits.append(booked)
+                let visitID = UUID()
+                passing.append((visitID, visit, coverage))
+                // Counted by the coverage check of the next occurrences as a booked visit (as `ReferralActions.booked` counts).
+                for r in referrals where r.counter.covers(local.date) { booked[r.id, default: 0] += 1 }
                 holding.append(visit)
+            }
+            outcome.booked = try await store.book(series: id, passing.map { ($0.id, $0.visit) }, patientID: ctx.patientID, by: booker, at: now)
+            for p in passing {
+                try await Self.recordOverrides(p.coverage, appointment: p.id, patientID: ctx.patientID, by: booker, at: now, on: db)
             }
             if outcome.booked.isEmpty {
                 throw ValidationFailure([FieldError("firstDay", "No visit of the series could be booked. "

@@ -241,7 +241,6 @@ extension Clinic {
                                                                      by: Recorder(userID: md.id, name: md.displayName), at: self.clock.now)
     }
 
-    /// A personal access token for a user, as `knotwork token create` makes one.
     /// A current license for `username` in `state` (a clinic with a state on record gates booking and signing on it).
     func addLicense(_ username: String, state: String = "IL", kind: LicenseKind = .lmt, expires: String = "2027-12-31") async throws {
         let user = self.user(username)
@@ -249,6 +248,7 @@ extension Clinic {
         try await CredentialStore(database: self.app.db).save(license, for: user.id, by: Recorder(userID: user.id, name: user.displayName), at: self.clock.now)
     }
 
+    /// A personal access token for a user, as `knotwork token create` makes one.
     func token(_ username: String) async throws -> String {
         let token = PersonalAccessTokens.generate()
         _ = try await AccessTokenStore(database: self.app.db).create(userID: self.user(username).id, name: "test",
