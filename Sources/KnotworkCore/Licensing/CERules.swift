@@ -110,7 +110,7 @@ public struct CERuleInput: Codable, Sendable, Equatable {
 
     /// `ethics 2` or `hands-on 12 live`.
     public static func quotaLine(_ q: CEQuota) -> String {
-        "\(q.category.rawValue) \(q.hours == q.hours.rounded() ? String(Int(q.hours)) : String(q.hours))\(q.liveOnly ? " live" : "")"
+        "\(q.category.rawValue) \(CEHours.text(q.hours))\(q.liveOnly ? " live" : "")"
     }
 
     static func quotas(_ lines: [String]?, field: String, errors: inout [FieldError]) -> [CEQuota] {

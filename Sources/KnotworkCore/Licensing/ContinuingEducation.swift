@@ -35,6 +35,16 @@ public enum CECategory: String, Codable, Sendable, CaseIterable {
     }
 }
 
+/// Hours as people write them: `3`, `1.5`, `1.25` (no trailing `.0`; at most two decimals).
+public enum CEHours {
+    public static func text(_ h: Double) -> String {
+        if h == h.rounded() { return String(Int(h)) }
+        var s = String(format: "%.2f", h)
+        while s.hasSuffix("0") { s.removeLast() }
+        return s
+    }
+}
+
 /// How a course was taken: live (in person, instructor present) or online (self-study, distance).
 public enum CEDelivery: String, Codable, Sendable, CaseIterable {
     case live, online
@@ -214,10 +224,7 @@ public struct CECompliance: Equatable, Sendable {
             }
         }
 
-        static func hours(_ h: Double) -> String {
-            let text = h == h.rounded() ? String(Int(h)) : String(format: "%.1f", h)
-            return "\(text) hour\(h == 1 ? "" : "s")"
-        }
+        static func hours(_ h: Double) -> String { "\(CEHours.text(h)) hour\(h == 1 ? "" : "s")" }
     }
 
     public var status: Status

@@ -101,31 +101,46 @@ public struct AppointmentStore: Sendable {
         return try await q.all(decoding: Row.self).map(\.stored.appointment)
     }
 
-    public func book(_ visit: Appointment, patientID: UUID, series: UUID? = nil, by booker: Recorder, at now: Date) async throws -> StoredAppointment {
-        let id = UUID()
-        try await self.database.sql.insert(into: Self.table)
+    /// A visit to insert as it is (the caller has checked it).
+    public struct NewVisit: Sendable {
+        public var id: UUID
+        public var patientID: UUID
+        public var visit: Appointment
+        public var status: AppointmentStatus
+
+        public init(id: UUID = UUID(), patientID: UUID, visit: Appointment, status: AppointmentStatus = .booked) {
+            self.id = id
+            self.patientID = patientID
+            self.visit = visit
+            self.status = status
+        }
+    }
+
+    /// Inserts visits in one statement: one booking, a series, or the benchmark's book.
+    public func insert(_ visits: [NewVisit], series: UUID? = nil, by booker: Recorder, at now: Date) async throws {
+        guard !visits.isEmpty else { return }
+        var insert = self.database.sql.insert(into: Self.table)
             .columns("id", "patient_id", "clinician_id", "starts_at", "ends_at", "minutes", "kind", "reason", "status", "booked_by",
                      "booked_by_name", "created_at", "updated_at", "series_id")
-            .values(SQLBind(id), SQLBind(patientID), SQLBind(visit.clinicianID), SQLBind(visit.start), SQLBind(visit.end), SQLBind(visit.minutes),
-                    SQLBind(visit.kind.rawValue), SQLBind(visit.reason), SQLBind(AppointmentStatus.booked.rawValue), SQLBind(booker.userID),
-                    SQLBind(booker.name), SQLBind(now), SQLBind(now), SQLBind(series))
-            .run()
-        guard let stored = try await self.appointment(id, of: patientID) else { throw AppointmentStoreError.notFound }
+        for v in visits {
+            insert = insert.values(SQLBind(v.id), SQLBind(v.patientID), SQLBind(v.visit.clinicianID), SQLBind(v.visit.start), SQLBind(v.visit.end),
+                                   SQLBind(v.visit.minutes), SQLBind(v.visit.kind.rawValue), SQLBind(v.visit.reason), SQLBind(v.status.rawValue),
+                                   SQLBind(booker.userID), SQLBind(booker.name), SQLBind(now), SQLBind(now), SQLBind(series))
+        }
+        try await insert.run()
+    }
+
+    public func book(_ visit: Appointment, patientID: UUID, series: UUID? = nil, by booker: Recorder, at now: Date) async throws -> StoredAppointment {
+        let new = NewVisit(patientID: patientID, visit: visit)
+        try await self.insert([new], series: series, by: booker, at: now)
+        guard let stored = try await self.appointment(new.id, of: patientID) else { throw AppointmentStoreError.notFound }
         return stored
     }
 
     /// Books several visits of one series in one statement (the caller has checked each), and returns them as stored.
     public func book(series: UUID, _ visits: [(id: UUID, visit: Appointment)], patientID: UUID, by booker: Recorder, at now: Date) async throws -> [StoredAppointment] {
         guard !visits.isEmpty else { return [] }
-        var insert = self.database.sql.insert(into: Self.table)
-            .columns("id", "patient_id", "clinician_id", "starts_at", "ends_at", "minutes", "kind", "reason", "status", "booked_by",
-                     "booked_by_name", "created_at", "updated_at", "series_id")
-        for (id, visit) in visits {
-            insert = insert.values(SQLBind(id), SQLBind(patientID), SQLBind(visit.clinicianID), SQLBind(visit.start), SQLBind(visit.end), SQLBind(visit.minutes),
-                                   SQLBind(visit.kind.rawValue), SQLBind(visit.reason), SQLBind(AppointmentStatus.booked.rawValue), SQLBind(booker.userID),
-                                   SQLBind(booker.name), SQLBind(now), SQLBind(now), SQLBind(series))
-        }
-        try await insert.run()
+        try await self.insert(visits.map { NewVisit(id: $0.id, patientID: patientID, visit: $0.visit) }, series: series, by: booker, at: now)
         return try await self.select().where(SQLColumn("series_id", table: "a"), .equal, SQLBind(series))
             .where(SQLColumn("patient_id", table: "a"), .equal, SQLBind(patientID))
             .orderBy(SQLColumn("starts_at", table: "a")).all(decoding: Row.self).map(\.stored)

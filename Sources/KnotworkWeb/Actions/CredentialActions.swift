@@ -45,9 +45,16 @@ enum CredentialActions {
         let courses = try await store.courses(of: user.id)
         let state = try await ClinicSettingsStore(database: db).current().identity.state
         let rules = try await CERuleStore(database: db).inForce()
-        return Credentials(user: user, licenses: Self.standing(licenses, courses: courses.map(\.course), today: today, rules: rules), courses: courses,
-                           exceptions: try await store.exceptions(of: user.id, endingOnOrAfter: today),
-                           gate: LicenseGate.check(licenses.map(\.license), role: user.role, clinicState: state, on: today), clinicState: state)
+        return Self.judged(user, licenses: licenses, courses: courses, exceptions: try await store.exceptions(of: user.id, endingOnOrAfter: today),
+                           state: state, rules: rules, today: today)
+    }
+
+    /// One clinician's records judged: each license against its rule, and the gate for the clinic's state.
+    static func judged(_ user: User, licenses: [StoredLicense], courses: [StoredCourse], exceptions: [StoredLicenseException], state: String?,
+                       rules: [CERule], today: CalendarDate) -> Credentials {
+        Credentials(user: user, licenses: Self.standing(licenses, courses: courses.map(\.course), today: today, rules: rules), courses: courses,
+                    exceptions: exceptions, gate: LicenseGate.check(licenses.map(\.license), role: user.role, clinicState: state, on: today),
+                    clinicState: state)
     }
 
     /// The signed-in clinician's own page.
@@ -70,10 +77,8 @@ enum CredentialActions {
             let state = try await ClinicSettingsStore(database: db).current().identity.state
             let rules = try await CERuleStore(database: db).inForce()
             return try await UserStore(database: db).all().filter { $0.role.isClinician && $0.active }.map { u in
-                let held = licenses[u.id] ?? [], taken = courses[u.id] ?? []
-                return Credentials(user: u, licenses: Self.standing(held, courses: taken.map(\.course), today: today, rules: rules), courses: taken,
-                                   exceptions: exceptions[u.id] ?? [],
-                                   gate: LicenseGate.check(held.map(\.license), role: u.role, clinicState: state, on: today), clinicState: state)
+                Self.judged(u, licenses: licenses[u.id] ?? [], courses: courses[u.id] ?? [], exceptions: exceptions[u.id] ?? [], state: state,
+                            rules: rules, today: today)
             }
         }
     }

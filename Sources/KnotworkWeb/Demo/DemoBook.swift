@@ -2,7 +2,6 @@ import Fluent
 import Foundation
 import KnotworkCore
 import KnotworkStore
-import SQLKit
 import Vapor
 
 /// Issue 13's appointment-book benchmark: `clinicians` therapists (book01.lmt …), each licensed in the demo's state with
@@ -37,21 +36,10 @@ enum DemoBook {
         for u in made {
             patientsOf[u.id] = try await PatientStore(database: app.db).search(PatientQuery(perPage: 100), scope: .careTeamOf(u.id, now: now)).items.map(\.id)
         }
-        // Plain multi-row inserts, 200 visits a statement: the book's size, not the booking rules, is what is measured.
-        let columns = ["id", "patient_id", "clinician_id", "starts_at", "ends_at", "minutes", "kind", "status", "booked_by", "booked_by_name",
-                       "created_at", "updated_at"]
-        var rows: [[any SQLExpression]] = []
+        // 200 visits a statement: the book's size, not the booking rules, is what is measured.
+        let store = AppointmentStore(database: app.db), booker = Recorder(userID: desk.id, name: desk.displayName)
+        var rows: [AppointmentStore.NewVisit] = []
         var count = 0
-        func flush() async throws {
-            guard !rows.isEmpty else { return }
-            let chunk = rows
-            rows = []
-            try await app.db.transaction { tx in
-                var insert = (tx as! any SQLDatabase).insert(into: "appointments").columns(columns)
-                for r in chunk { insert = insert.values(r) }
-                try await insert.run()
-            }
-        }
         for offset in -(21 * 30)...(3 * 30) {
             let day = today.adding(days: offset)
             guard Weekday(day).rawValue <= 5 else { continue }
@@ -59,16 +47,18 @@ enum DemoBook {
                 let patients = patientsOf[u.id] ?? []
                 for hour in 8..<18 where !patients.isEmpty {
                     let start = DemoClinic.at(day, hour: Double(hour))
-                    let status = start < now ? AppointmentStatus.completed : .booked
-                    rows.append([SQLBind(UUID()), SQLBind(patients[abs(offset + hour) % patients.count]), SQLBind(u.id), SQLBind(start),
-                                 SQLBind(start.addingTimeInterval(3300)), SQLBind(55), SQLBind(AppointmentKind.session.rawValue), SQLBind(status.rawValue),
-                                 SQLBind(desk.id), SQLBind(desk.displayName), SQLBind(now), SQLBind(now)])
+                    rows.append(.init(patientID: patients[abs(offset + hour) % patients.count],
+                                      visit: Appointment(clinicianID: u.id, start: start, minutes: 55, kind: .session),
+                                      status: start < now ? .completed : .booked))
                     count += 1
-                    if rows.count >= 200 { try await flush() }
+                    if rows.count >= 200 {
+                        try await store.insert(rows, by: booker, at: now)
+                        rows = []
+                    }
                 }
             }
         }
-        try await flush()
+        try await store.insert(rows, by: booker, at: now)
         return count
     }
 }

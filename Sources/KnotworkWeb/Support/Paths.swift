@@ -21,7 +21,7 @@ enum Paths {
     static let adminCERules = "/admin/ce-rules"
     static let accountFeeds = "/account/calendar-feeds"
     static func revokeFeed(_ id: UUID) -> String { "/account/calendar-feeds/\(id.uuidString.lowercased())/revoke" }
-    /// A feed's address: the secret is the whole credential, so it is never logged with the query string.
+    /// A feed's address: the secret is the whole credential. Request logs name the route (`/calendar-feeds/:feed`), not the path.
     static func calendarFeed(_ token: String) -> String { "/calendar-feeds/\(token).ics" }
     static func adminLicenses(_ userID: UUID) -> String { "/admin/compliance/\(userID.uuidString.lowercased())/licenses" }
     static func adminLicenseException(_ userID: UUID) -> String { "/admin/compliance/\(userID.uuidString.lowercased())/exceptions" }

@@ -8,7 +8,7 @@ import Plot
 enum CERuleViews {
     typealias V = AssessmentViews
 
-    static func hours(_ h: Double?) -> String { h.map { $0 == $0.rounded() ? String(Int($0)) : String($0) } ?? "" }
+    static func hours(_ h: Double?) -> String { h.map(CEHours.text) ?? "" }
 
     static func page(_ rules: CredentialActions.Rules, selected: String?, errors: [FieldError], form: FormFields?, csrf: String?) -> Node<HTML.BodyContext> {
         .group(

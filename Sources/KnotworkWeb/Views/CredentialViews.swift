@@ -37,7 +37,7 @@ enum CredentialViews {
                            .td(txt(l.verification.label + (l.verifiedOn.map { " on \($0)" } ?? ""))),
                            .td(.strong(txt(Self.statusLabel(s.compliance.status))), .text(" "), txt(s.compliance.summary)),
                            .td(.unwrap(s.rule, { r in
-                               .group(txt("\(r.hoursRequired == r.hoursRequired.rounded() ? String(Int(r.hoursRequired)) : String(r.hoursRequired)) h every \(r.cycleMonths) months; "
+                               .group(txt("\(CEHours.text(r.hoursRequired)) h every \(r.cycleMonths) months; "
                                           + "\(Self.counted(s.compliance.countedHours)) counted. Source: \(r.source)."),
                                       .unwrap(r.uncertain) { u in .p(.class("hint"), txt("Uncertain: \(u)")) },
                                       .forEach(r.otherRequirements) { o in .p(.class("hint"), txt(o)) })
@@ -45,7 +45,7 @@ enum CredentialViews {
             }))))
     }
 
-    static func counted(_ h: Double) -> String { h == h.rounded() ? "\(Int(h)) h" : String(format: "%.1f h", h) }
+    static func counted(_ h: Double) -> String { CEHours.text(h) + " h" }
 
     /// The license form; `prefix` keeps its ids apart from another clinician's form on the same page.
     static func licenseForm<C: HTML.BodyContext>(action: String, id: String, errors: [FieldError], form: FormFields?, verify: Bool, csrf: String?,
